@@ -1,0 +1,402 @@
+"""Django admin for articles, sources, translations and the import audit trail.
+
+The admin is a back-office tool: the desk's own pages (and ``articles.services``) remain the
+normal way in. Articles enter through import, so the admin does not create them; imports are an
+audit record and are shown read-only.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import Count, QuerySet
+from django.forms import BaseInlineFormSet, ModelForm
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from articles.models import (
+    Article,
+    ExtractionState,
+    ImportBatch,
+    ImportItem,
+    Source,
+    Translation,
+)
+from articles.text import content_hash, normalize_body
+from entities.models import Mention
+
+ERROR_PREVIEW_CHARS = 80
+
+
+# --- Sources -------------------------------------------------------------------------------
+
+
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):
+    list_display = ["name", "domain", "article_count", "created_at"]
+    search_fields = ["name", "domain"]
+    readonly_fields = ["created_at"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Source]:
+        return super().get_queryset(request).annotate(_article_count=Count("articles"))
+
+    @admin.display(description=_("articles"), ordering="_article_count")
+    def article_count(self, obj: Source) -> int:
+        return obj._article_count
+
+
+# --- Articles ------------------------------------------------------------------------------
+
+
+class TranslationInline(admin.TabularInline):
+    model = Translation
+    extra = 0
+    show_change_link = True
+    fields = [
+        "language",
+        "status",
+        "translator",
+        "reviewer",
+        "due_at",
+        "source_version",
+        "version",
+        "updated_at",
+    ]
+    readonly_fields = ["source_version", "version", "updated_at"]
+    autocomplete_fields = ["translator", "reviewer"]
+
+
+class MentionInline(admin.TabularInline):
+    model = Mention
+    fk_name = "article"
+    extra = 0
+    show_change_link = True
+    fields = [
+        "field",
+        "start",
+        "end",
+        "text",
+        "type",
+        "entity",
+        "confidence",
+        "method",
+        "review_status",
+        "extractor_version",
+    ]
+    readonly_fields = ["extractor_version"]
+    autocomplete_fields = ["entity"]
+    verbose_name = _("mention")
+    verbose_name_plural = _("mentions")
+
+
+class ArticleAdminForm(forms.ModelForm):
+    class Meta:
+        model = Article
+        fields = "__all__"
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        title, body = cleaned.get("title"), cleaned.get("body")
+        if title and body and {"title", "body"} & set(self.changed_data):
+            cleaned["title"] = " ".join(title.split())
+            cleaned["body"] = normalize_body(body)
+            digest = content_hash(cleaned["title"], cleaned["body"])
+            duplicate = Article.objects.filter(content_hash=digest).exclude(pk=self.instance.pk)
+            if duplicate.exists():
+                raise forms.ValidationError(
+                    _("Another article already has this title and text: %(title)s"),
+                    params={"title": duplicate.first()},
+                    code="duplicate",
+                )
+            self.instance.content_hash = digest
+        return cleaned
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    form = ArticleAdminForm
+    list_display = [
+        "title",
+        "language",
+        "status",
+        "source",
+        "published_at",
+        "extraction",
+        "extractor_version",
+        "assignee",
+        "updated_at",
+    ]
+    list_filter = [
+        "language",
+        "status",
+        "extraction_state",
+        "source",
+        ("assignee", admin.RelatedOnlyFieldListFilter),
+        "language_locked",
+    ]
+    list_select_related = ["source", "assignee"]
+    search_fields = ["title", "body", "byline"]
+    date_hierarchy = "published_at"
+    autocomplete_fields = ["source", "assignee"]
+    inlines = [TranslationInline, MentionInline]
+    actions = ["rerun_extraction"]
+    readonly_fields = [
+        "language_confidence",
+        "content_hash",
+        "import_warnings",
+        "version",
+        "extraction_state",
+        "extraction_error_full",
+        "extractor_version",
+        "extracted_content_hash",
+        "extraction_started_at",
+        "extracted_at",
+        "created_by",
+        "created_at",
+        "updated_by",
+        "updated_at",
+    ]
+    fieldsets = [
+        (None, {"fields": ["title", "byline", "photo_credit", "body"]}),
+        (_("Language"), {"fields": ["language", "language_locked", "language_confidence"]}),
+        (
+            _("Origin"),
+            {
+                "fields": [
+                    "source",
+                    "source_url",
+                    "published_at",
+                    "original_filename",
+                    "import_warnings",
+                ]
+            },
+        ),
+        (_("Workflow"), {"fields": ["status", "assignee", "version"]}),
+        (
+            _("Entity extraction"),
+            {
+                "fields": [
+                    "extraction_state",
+                    "extraction_error_full",
+                    "extractor_version",
+                    "extraction_started_at",
+                    "extracted_at",
+                    "extracted_content_hash",
+                ]
+            },
+        ),
+        (
+            _("Record"),
+            {
+                "classes": ["collapse"],
+                "fields": [
+                    "content_hash",
+                    "created_by",
+                    "created_at",
+                    "updated_by",
+                    "updated_at",
+                ],
+            },
+        ),
+    ]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # Articles are created by import, which computes the content hash and detects language.
+        return False
+
+    @admin.display(description=_("extraction"), ordering="extraction_state")
+    def extraction(self, obj: Article) -> str:
+        if obj.extraction_state == ExtractionState.FAILED:
+            error = Truncator(obj.extraction_error.strip()).chars(ERROR_PREVIEW_CHARS)
+            return _("failed: %(error)s") % {"error": error or _("no message")}
+        return obj.get_extraction_state_display()
+
+    @admin.display(description=_("extraction error"))
+    def extraction_error_full(self, obj: Article) -> SafeString | str:
+        if not obj.extraction_error:
+            return "-"
+        return format_html(
+            '<pre style="white-space: pre-wrap; margin: 0;">{}</pre>', obj.extraction_error
+        )
+
+    @admin.action(description=_("Re-run extraction"), permissions=["change"])
+    def rerun_extraction(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
+        from articles import services
+
+        article_ids = list(queryset.values_list("pk", flat=True))
+        queued = services.articles_extraction_requeue(article_ids=article_ids)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d article queued for extraction.",
+                "%(count)d articles queued for extraction.",
+                queued,
+            )
+            % {"count": queued},
+            messages.SUCCESS if queued else messages.WARNING,
+        )
+
+    def save_model(self, request: HttpRequest, obj: Article, form: ModelForm, change: bool) -> None:
+        text_changed = bool({"title", "body"} & set(form.changed_data))
+        if change and form.has_changed():
+            obj.version += 1
+        if text_changed:
+            # The form recomputed the content hash; extraction must run again on the new text.
+            obj.extraction_state = ExtractionState.PENDING
+            obj.extraction_error = ""
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)
+        if text_changed:
+            from articles import services
+
+            services.article_extraction_enqueue_on_commit(article_id=obj.pk)
+
+    def save_formset(
+        self, request: HttpRequest, form: ModelForm, formset: BaseInlineFormSet, change: bool
+    ) -> None:
+        article: Article = form.instance
+        forms_by_instance = {id(f.instance): f for f in formset.forms}
+        for instance in formset.save(commit=False):
+            inline_form = forms_by_instance.get(id(instance))
+            if isinstance(instance, Translation):
+                if instance.pk is None:
+                    instance.source_version = article.version
+                    instance.created_by = request.user
+                else:
+                    instance.version += 1
+                instance.updated_by = request.user
+            elif isinstance(instance, Mention):
+                if instance.pk is None and instance.entity_id and not instance.method:
+                    instance.method = Mention.Method.MANUAL
+                if inline_form is not None and "review_status" in inline_form.changed_data:
+                    instance.reviewed_by = request.user
+                    instance.reviewed_at = timezone.now()
+            instance.save()
+        for obj in formset.deleted_objects:
+            obj.delete()
+        formset.save_m2m()
+
+
+@admin.register(Translation)
+class TranslationAdmin(admin.ModelAdmin):
+    list_display = [
+        "__str__",
+        "language",
+        "status",
+        "translator",
+        "reviewer",
+        "due_at",
+        "outdated",
+        "updated_at",
+    ]
+    list_filter = ["language", "status"]
+    list_select_related = ["article", "translator", "reviewer"]
+    search_fields = ["title", "article__title"]
+    date_hierarchy = "updated_at"
+    autocomplete_fields = ["article", "translator", "reviewer"]
+    readonly_fields = [
+        "source_version",
+        "version",
+        "created_by",
+        "created_at",
+        "updated_by",
+        "updated_at",
+    ]
+    fields = [
+        "article",
+        "language",
+        "status",
+        "translator",
+        "reviewer",
+        "due_at",
+        "title",
+        "body",
+        "source_version",
+        "version",
+        "created_by",
+        "created_at",
+        "updated_by",
+        "updated_at",
+    ]
+
+    @admin.display(description=_("outdated"), boolean=True)
+    def outdated(self, obj: Translation) -> bool:
+        return obj.is_outdated
+
+    def save_model(
+        self, request: HttpRequest, obj: Translation, form: ModelForm, change: bool
+    ) -> None:
+        if change:
+            if form.has_changed():
+                obj.version += 1
+        else:
+            obj.source_version = obj.article.version
+            obj.created_by = request.user
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+# --- Imports (audit record, read-only) -----------------------------------------------------
+
+
+class ReadOnlyAdminMixin:
+    """Imports are an audit record: they can be viewed, never added, edited or deleted."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class ImportItemInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = ImportItem
+    extra = 0
+    show_change_link = True
+    fields = ["filename", "outcome", "message", "warnings", "article"]
+    readonly_fields = fields
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ImportItem]:
+        return super().get_queryset(request).select_related("article")
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = [
+        "__str__",
+        "channel",
+        "created_by",
+        "created_at",
+        "finished_at",
+        "imported_count",
+        "duplicate_count",
+        "failed_count",
+    ]
+    list_filter = ["channel", ("created_by", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["created_by"]
+    search_fields = ["items__filename", "created_by__username"]
+    date_hierarchy = "created_at"
+    inlines = [ImportItemInline]
+
+
+@admin.register(ImportItem)
+class ImportItemAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["filename", "outcome", "short_message", "article", "batch"]
+    list_filter = ["outcome", "batch__channel"]
+    list_select_related = ["batch", "article"]
+    search_fields = ["filename", "message", "article__title"]
+    date_hierarchy = "batch__created_at"
+
+    @admin.display(description=_("message"))
+    def short_message(self, obj: ImportItem) -> str:
+        return Truncator(obj.message).chars(ERROR_PREVIEW_CHARS)

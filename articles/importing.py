@@ -1,0 +1,153 @@
+"""Where import files come from: paths on disk, folders, zip archives and uploads.
+
+Each yields ``ImportFile`` items: a name and its bytes, or a name and the reason it cannot be
+read. Limits (file size, number of files, zip members and total uncompressed size) are checked
+here, before anything is decoded, so a zip bomb or a huge upload never reaches memory whole.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+
+TEXT_SUFFIXES = {".txt", ".text", ""}
+ZIP_SUFFIX = ".zip"
+
+
+@dataclass(frozen=True)
+class ImportFile:
+    name: str
+    data: bytes | None = None
+    error: str = ""
+
+
+def _size_error(size: int) -> str:
+    limit = settings.KZEDITOR_IMPORT_MAX_FILE_BYTES
+    return (
+        f"The file is {filesizeformat(size)}; the limit is {filesizeformat(limit)} "
+        f"({size} > {limit} bytes)."
+    )
+
+
+def _type_error(name: str) -> str:
+    suffix = PurePosixPath(name).suffix.lower()
+    return f"Unsupported file type «{suffix}»: import plain-text .txt files or .zip archives."
+
+
+def _is_hidden(name: str) -> bool:
+    parts = PurePosixPath(name).parts
+    return any(part.startswith(".") or part == "__MACOSX" for part in parts)
+
+
+def expand_zip(name: str, data: bytes) -> Iterator[ImportFile]:
+    """The text members of a zip archive, each checked against the limits."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError) as exc:
+        yield ImportFile(name, error=f"The zip archive cannot be read: {exc}.")
+        return
+    with archive:
+        members = [m for m in archive.infolist() if not m.is_dir() and not _is_hidden(m.filename)]
+        max_members = settings.KZEDITOR_IMPORT_MAX_ZIP_MEMBERS
+        if len(members) > max_members:
+            yield ImportFile(
+                name,
+                error=f"The archive has {len(members)} files; the limit is {max_members}.",
+            )
+            return
+        declared_total = sum(m.file_size for m in members)
+        max_total = settings.KZEDITOR_IMPORT_MAX_ZIP_TOTAL_BYTES
+        if declared_total > max_total:
+            yield ImportFile(
+                name,
+                error=(
+                    f"The archive unpacks to {filesizeformat(declared_total)}; the limit is "
+                    f"{filesizeformat(max_total)}."
+                ),
+            )
+            return
+        limit = settings.KZEDITOR_IMPORT_MAX_FILE_BYTES
+        for member in members:
+            member_name = f"{name}/{member.filename}"
+            suffix = PurePosixPath(member.filename).suffix.lower()
+            if suffix == ZIP_SUFFIX:
+                yield ImportFile(
+                    member_name, error="Zip archives inside zip archives are not imported."
+                )
+                continue
+            if suffix not in TEXT_SUFFIXES:
+                yield ImportFile(member_name, error=_type_error(member.filename))
+                continue
+            if member.file_size > limit:
+                yield ImportFile(member_name, error=_size_error(member.file_size))
+                continue
+            try:
+                with archive.open(member) as handle:
+                    # Never trust the declared size: read at most one byte past the limit.
+                    content = handle.read(limit + 1)
+            except (zipfile.BadZipFile, RuntimeError, NotImplementedError, OSError) as exc:
+                yield ImportFile(member_name, error=f"The archive member cannot be read: {exc}.")
+                continue
+            if len(content) > limit:
+                yield ImportFile(member_name, error=_size_error(len(content)))
+                continue
+            yield ImportFile(member_name, data=content)
+
+
+def import_file_from_bytes(name: str, data: bytes) -> Iterator[ImportFile]:
+    """One named blob (an upload or API file): a text file, or a zip to expand."""
+    suffix = PurePosixPath(name).suffix.lower()
+    if suffix == ZIP_SUFFIX or (suffix == "" and data[:4] == b"PK\x03\x04"):
+        if len(data) > settings.KZEDITOR_IMPORT_MAX_ZIP_TOTAL_BYTES:
+            yield ImportFile(name, error=_size_error(len(data)))
+            return
+        yield from expand_zip(name, data)
+    elif suffix not in TEXT_SUFFIXES:
+        yield ImportFile(name, error=_type_error(name))
+    elif len(data) > settings.KZEDITOR_IMPORT_MAX_FILE_BYTES:
+        yield ImportFile(name, error=_size_error(len(data)))
+    else:
+        yield ImportFile(name, data=data)
+
+
+def _read_path(path: Path, display: str) -> Iterator[ImportFile]:
+    suffix = path.suffix.lower()
+    if suffix != ZIP_SUFFIX and suffix not in TEXT_SUFFIXES:
+        yield ImportFile(display, error=_type_error(path.name))
+        return
+    try:
+        size = path.stat().st_size
+        limit = (
+            settings.KZEDITOR_IMPORT_MAX_ZIP_TOTAL_BYTES
+            if suffix == ZIP_SUFFIX
+            else settings.KZEDITOR_IMPORT_MAX_FILE_BYTES
+        )
+        if size > limit:
+            yield ImportFile(display, error=_size_error(size))
+            return
+        data = path.read_bytes()
+    except OSError as exc:
+        yield ImportFile(display, error=f"The file cannot be read: {exc.strerror or exc}.")
+        return
+    yield from import_file_from_bytes(display, data)
+
+
+def import_files_from_paths(paths: Iterable[str | Path]) -> Iterator[ImportFile]:
+    """Files, folders (recursively, sorted, hidden files skipped) and zip archives."""
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            for child in sorted(p for p in path.rglob("*") if p.is_file()):
+                relative = child.relative_to(path)
+                if not _is_hidden(relative.as_posix()):
+                    yield from _read_path(child, str(child))
+        elif path.exists():
+            yield from _read_path(path, str(path))
+        else:
+            yield ImportFile(str(path), error="No such file or folder.")

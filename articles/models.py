@@ -1,0 +1,330 @@
+"""Articles, their sources and translations, and the record of every import.
+
+Models hold data and constraints only; writes go through ``articles.services``.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Language(models.TextChoices):
+    KAZAKH = "kk", _("Kazakh")
+    RUSSIAN = "ru", _("Russian")
+    ENGLISH = "en", _("English")
+
+
+PARAGRAPH_SEPARATOR = "\n\n"
+
+
+class Source(models.Model):
+    """A publisher: Zakon.kz, BAQ.KZ, akorda.kz… Identified by its domain when it has one."""
+
+    name = models.CharField(_("name"), max_length=200)
+    domain = models.CharField(
+        _("domain"), max_length=253, blank=True, help_text=_("Lower-case host, e.g. zakon.kz")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["domain"], condition=~Q(domain=""), name="source_unique_domain"
+            ),
+            models.UniqueConstraint(fields=["name"], name="source_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ArticleStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    IN_REVIEW = "in_review", _("In review")
+    APPROVED = "approved", _("Approved")
+    PUBLISHED = "published", _("Published")
+    ARCHIVED = "archived", _("Archived")
+
+
+class ExtractionState(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class Article(models.Model):
+    language = models.CharField(
+        _("language"),
+        max_length=2,
+        choices=Language.choices,
+        blank=True,
+        help_text=_("Detected on import unless set by a person."),
+    )
+    language_confidence = models.FloatField(_("language confidence"), null=True, blank=True)
+    language_locked = models.BooleanField(
+        _("language set by a person"),
+        default=False,
+        help_text=_("When set, language detection does not change the language."),
+    )
+    title = models.CharField(_("title"), max_length=500)
+    body = models.TextField(
+        _("body"), help_text=_("Plain-text paragraphs separated by a blank line.")
+    )
+    byline = models.CharField(_("byline"), max_length=300, blank=True)
+    photo_credit = models.CharField(_("photo credit"), max_length=300, blank=True)
+    source = models.ForeignKey(
+        Source,
+        verbose_name=_("source"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="articles",
+    )
+    source_url = models.URLField(_("source URL"), max_length=1000, blank=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    original_filename = models.CharField(_("original file name"), max_length=500, blank=True)
+    content_hash = models.CharField(
+        _("content hash"),
+        max_length=64,
+        editable=False,
+        help_text=_("SHA-256 of the normalised title and body; finds duplicates."),
+    )
+    import_warnings = models.JSONField(_("import warnings"), default=list, blank=True)
+
+    status = models.CharField(
+        _("status"), max_length=20, choices=ArticleStatus.choices, default=ArticleStatus.DRAFT
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assignee"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_articles",
+    )
+    version = models.PositiveIntegerField(
+        _("version"), default=1, help_text=_("Raised by every edit; guards concurrent saves.")
+    )
+
+    extraction_state = models.CharField(
+        _("extraction"),
+        max_length=10,
+        choices=ExtractionState.choices,
+        default=ExtractionState.PENDING,
+    )
+    extraction_error = models.TextField(_("extraction error"), blank=True)
+    extractor_version = models.CharField(_("extractor version"), max_length=40, blank=True)
+    extracted_content_hash = models.CharField(max_length=64, blank=True, editable=False)
+    extraction_started_at = models.DateTimeField(null=True, blank=True)
+    extracted_at = models.DateTimeField(_("extracted at"), null=True, blank=True)
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+        permissions = [
+            ("import_articles", _("Can import articles")),
+            ("review_article", _("Can approve or return articles in review")),
+            ("publish_article", _("Can publish articles")),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["content_hash"], name="article_unique_content_hash"),
+            models.CheckConstraint(condition=~Q(title=""), name="article_title_not_empty"),
+            models.CheckConstraint(condition=Q(version__gte=1), name="article_version_positive"),
+            models.CheckConstraint(
+                condition=Q(language__in=["", *Language.values]), name="article_language_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=ArticleStatus.values), name="article_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(extraction_state__in=ExtractionState.values),
+                name="article_extraction_state_valid",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["language", "status"]),
+            models.Index(fields=["extraction_state"]),
+            models.Index(fields=["published_at"]),
+            models.Index(fields=["updated_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return [p for p in self.body.split(PARAGRAPH_SEPARATOR) if p]
+
+
+class TranslationStatus(models.TextChoices):
+    REQUESTED = "requested", _("Requested")
+    IN_PROGRESS = "in_progress", _("In progress")
+    SUBMITTED = "submitted", _("Submitted")
+    CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+    APPROVED = "approved", _("Approved")
+    PUBLISHED = "published", _("Published")
+
+
+class Translation(models.Model):
+    article = models.ForeignKey(
+        Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="translations"
+    )
+    language = models.CharField(_("target language"), max_length=2, choices=Language.choices)
+    title = models.CharField(_("title"), max_length=500, blank=True)
+    body = models.TextField(_("body"), blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=TranslationStatus.choices,
+        default=TranslationStatus.REQUESTED,
+    )
+    translator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("translator"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="translations_to_translate",
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewer"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="translations_to_review",
+    )
+    due_at = models.DateTimeField(_("due"), null=True, blank=True)
+    source_version = models.PositiveIntegerField(
+        _("source version"), help_text=_("The article version this translation was made from.")
+    )
+    version = models.PositiveIntegerField(_("version"), default=1)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+        verbose_name = _("translation")
+        verbose_name_plural = _("translations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "language"], name="translation_unique_article_language"
+            ),
+            models.CheckConstraint(
+                condition=Q(language__in=Language.values), name="translation_language_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=TranslationStatus.values), name="translation_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(version__gte=1), name="translation_version_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article} → {self.language}"
+
+    @property
+    def is_outdated(self) -> bool:
+        return self.article.version > self.source_version
+
+
+class ImportBatch(models.Model):
+    """One run of an import (command, upload page or API), with a result row per file."""
+
+    class Channel(models.TextChoices):
+        COMMAND = "command", _("Command line")
+        UPLOAD = "upload", _("Upload page")
+        API = "api", _("API")
+
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("imported by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="import_batches",
+    )
+    created_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    imported_count = models.PositiveIntegerField(_("imported"), default=0)
+    duplicate_count = models.PositiveIntegerField(_("duplicates"), default=0)
+    failed_count = models.PositiveIntegerField(_("failed"), default=0)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.get_channel_display()} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class ImportOutcome(models.TextChoices):
+    IMPORTED = "imported", _("Imported")
+    DUPLICATE = "duplicate", _("Duplicate")
+    FAILED = "failed", _("Failed")
+
+
+class ImportItem(models.Model):
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="items")
+    filename = models.CharField(_("file"), max_length=500)
+    outcome = models.CharField(_("outcome"), max_length=10, choices=ImportOutcome.choices)
+    message = models.TextField(_("message"), blank=True)
+    warnings = models.JSONField(_("warnings"), default=list, blank=True)
+    article = models.ForeignKey(
+        Article,
+        verbose_name=_("article"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("imported file")
+        verbose_name_plural = _("imported files")
+
+    def __str__(self) -> str:
+        return f"{self.filename}: {self.outcome}"

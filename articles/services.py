@@ -1,0 +1,323 @@
+"""Writes to articles: creating, importing and extracting. Views, the admin, commands, tasks
+and tests all call these functions; nothing else writes articles."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from articles.importing import ImportFile
+from articles.models import (
+    Article,
+    ExtractionState,
+    ImportBatch,
+    ImportItem,
+    ImportOutcome,
+    Language,
+    Source,
+)
+from articles.parsing import ArticleParseError, ParsedArticle, parse_article_text
+from articles.text import TextDecodingError, content_hash, decode_bytes, normalize_body
+
+logger = logging.getLogger(__name__)
+
+
+class DuplicateArticleError(Exception):
+    def __init__(self, existing: Article) -> None:
+        super().__init__(f"The same text is already article #{existing.pk} «{existing.title}».")
+        self.existing = existing
+
+
+@dataclass
+class FileImportResult:
+    filename: str
+    outcome: ImportOutcome
+    message: str = ""
+    warnings: list[str] = field(default_factory=list)
+    article: Article | None = None
+
+
+# -- sources -------------------------------------------------------------------------------
+
+
+def source_get_or_create(*, name: str, domain: str = "") -> Source:
+    """The source with this domain (or, without one, this name), created on first sight."""
+    domain = domain.strip().lower()
+    lookup = Q(domain=domain) if domain else Q(name__iexact=name)
+    existing = Source.objects.filter(lookup).first()
+    if existing:
+        return existing
+    try:
+        with transaction.atomic():
+            return Source.objects.create(name=name, domain=domain)
+    except IntegrityError:  # created concurrently, or the name is taken by another domain
+        return Source.objects.filter(Q(domain=domain) | Q(name__iexact=name)).first()
+
+
+# -- creating articles ---------------------------------------------------------------------
+
+
+def _enqueue_extraction(article_id: int) -> None:
+    from articles.tasks import extract_article
+
+    try:
+        extract_article.delay(article_id)
+    except Exception:  # broker down: the article stays pending and the sweeper re-queues it
+        logger.exception("Could not queue extraction of article %s; it stays pending", article_id)
+
+
+def article_extraction_enqueue_on_commit(*, article_id: int) -> None:
+    transaction.on_commit(lambda: _enqueue_extraction(article_id))
+
+
+def article_create(
+    *,
+    title: str,
+    body: str,
+    language: str = "",
+    byline: str = "",
+    photo_credit: str = "",
+    source: Source | None = None,
+    source_url: str = "",
+    published_at: datetime | None = None,
+    original_filename: str = "",
+    import_warnings: Iterable[str] = (),
+    created_by: AbstractBaseUser | None = None,
+) -> Article:
+    """Create an article and queue its extraction once the transaction commits.
+
+    Raises ``DuplicateArticleError`` when the same normalised text already exists."""
+    title = " ".join(title.split())
+    body = normalize_body(body)
+    if language and language not in Language.values:
+        raise ValueError(f"Unknown language «{language}»; expected one of kk, ru, en.")
+    digest = content_hash(title, body)
+    existing = Article.objects.filter(content_hash=digest).first()
+    if existing:
+        raise DuplicateArticleError(existing)
+    user = created_by if created_by and created_by.is_authenticated else None
+    try:
+        with transaction.atomic():
+            article = Article.objects.create(
+                title=title,
+                body=body,
+                language=language,
+                language_locked=bool(language),
+                byline=byline,
+                photo_credit=photo_credit,
+                source=source,
+                source_url=source_url,
+                published_at=published_at,
+                original_filename=original_filename[:500],
+                content_hash=digest,
+                import_warnings=list(import_warnings),
+                created_by=user,
+                updated_by=user,
+            )
+            article_extraction_enqueue_on_commit(article_id=article.pk)
+    except IntegrityError:
+        existing = Article.objects.filter(content_hash=digest).first()
+        if existing:  # the same text was imported concurrently
+            raise DuplicateArticleError(existing) from None
+        raise
+    return article
+
+
+def article_create_from_parsed(
+    *, parsed: ParsedArticle, original_filename: str = "", created_by=None
+) -> Article:
+    source = (
+        source_get_or_create(name=parsed.source_name, domain=parsed.source_domain)
+        if parsed.source_name
+        else None
+    )
+    return article_create(
+        title=parsed.title,
+        body="\n".join(parsed.paragraphs),
+        byline=parsed.byline,
+        photo_credit=parsed.photo_credit,
+        source=source,
+        published_at=parsed.published_at,
+        original_filename=original_filename,
+        import_warnings=parsed.warnings,
+        created_by=created_by,
+    )
+
+
+# -- importing files -----------------------------------------------------------------------
+
+
+def article_import_file(
+    *, item: ImportFile, created_by: AbstractBaseUser | None = None, now: datetime | None = None
+) -> FileImportResult:
+    """Import one file. Atomic: a file that fails leaves nothing behind."""
+    if item.error or item.data is None:
+        return FileImportResult(item.name, ImportOutcome.FAILED, item.error or "No data.")
+    try:
+        text, encoding = decode_bytes(item.data)
+        parsed = parse_article_text(text, now=now)
+        with transaction.atomic():
+            article = article_create_from_parsed(
+                parsed=parsed, original_filename=item.name, created_by=created_by
+            )
+    except (TextDecodingError, ArticleParseError) as exc:
+        return FileImportResult(item.name, ImportOutcome.FAILED, str(exc))
+    except DuplicateArticleError as exc:
+        return FileImportResult(item.name, ImportOutcome.DUPLICATE, str(exc), article=exc.existing)
+    warnings = list(parsed.warnings)
+    if encoding not in ("utf-8", "ascii"):
+        warnings.append(f"Decoded from {encoding}.")
+    return FileImportResult(
+        item.name, ImportOutcome.IMPORTED, f"Imported as #{article.pk}.", warnings, article
+    )
+
+
+def articles_import(
+    *,
+    files: Iterable[ImportFile],
+    channel: str,
+    created_by: AbstractBaseUser | None = None,
+    now: datetime | None = None,
+    on_result=None,
+) -> tuple[ImportBatch, list[FileImportResult]]:
+    """Import many files, each in its own transaction, and record the batch and its results.
+
+    ``on_result(result)`` is called after each file (progress bars)."""
+    user = created_by if created_by and created_by.is_authenticated else None
+    batch = ImportBatch.objects.create(channel=channel, created_by=user)
+    results: list[FileImportResult] = []
+    for item in files:
+        result = article_import_file(item=item, created_by=user, now=now)
+        results.append(result)
+        ImportItem.objects.create(
+            batch=batch,
+            filename=result.filename[:500],
+            outcome=result.outcome,
+            message=result.message,
+            warnings=result.warnings,
+            article=result.article,
+        )
+        if on_result:
+            on_result(result)
+    counts = {outcome: 0 for outcome in ImportOutcome.values}
+    for result in results:
+        counts[result.outcome] += 1
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        finished_at=timezone.now(),
+        imported_count=counts[ImportOutcome.IMPORTED],
+        duplicate_count=counts[ImportOutcome.DUPLICATE],
+        failed_count=counts[ImportOutcome.FAILED],
+    )
+    batch.refresh_from_db()
+    return batch, results
+
+
+# -- extraction ----------------------------------------------------------------------------
+
+
+def _extraction_is_current(article: Article, extractor_version: str) -> bool:
+    return (
+        article.extraction_state == ExtractionState.DONE
+        and article.extractor_version == extractor_version
+        and article.extracted_content_hash == article.content_hash
+    )
+
+
+def article_extract(*, article_id: int) -> str:
+    """Run the extraction pipeline on one article and record its state.
+
+    Idempotent: an article already extracted from the same text by the same extractor version
+    is left alone. Returns what happened: ``missing``, ``current``, ``done``, ``stale`` (the
+    text changed meanwhile; the edit queued its own extraction) or ``failed``."""
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    from entities.extraction import EXTRACTOR_VERSION, extract_document
+
+    article = Article.objects.filter(pk=article_id).first()
+    if article is None:
+        return "missing"
+    if _extraction_is_current(article, EXTRACTOR_VERSION):
+        return "current"
+    Article.objects.filter(pk=article_id).update(
+        extraction_state=ExtractionState.RUNNING,
+        extraction_started_at=timezone.now(),
+        extraction_error="",
+    )
+    try:
+        body = normalize_body(article.body)
+        result = extract_document(
+            title=article.title,
+            body=body,
+            language=article.language if article.language_locked else None,
+        )
+    except SoftTimeLimitExceeded:
+        _extraction_failed(article_id, "Extraction took longer than the time limit.")
+        return "failed"
+    except Exception as exc:
+        logger.exception("Extraction of article %s failed", article_id)
+        _extraction_failed(article_id, f"{type(exc).__name__}: {exc}")
+        return "failed"
+    with transaction.atomic():
+        current = Article.objects.select_for_update().filter(pk=article_id).first()
+        if current is None:
+            return "missing"
+        if current.content_hash != article.content_hash or current.body != article.body:
+            return "stale"
+        updates: dict = {
+            "extraction_state": ExtractionState.DONE,
+            "extraction_error": "",
+            "extractor_version": EXTRACTOR_VERSION,
+            "extracted_content_hash": current.content_hash,
+            "extracted_at": timezone.now(),
+        }
+        if not current.language_locked:
+            updates["language"] = result.language
+            updates["language_confidence"] = result.language_confidence
+        if body != current.body:  # written by something that bypassed the services
+            digest = content_hash(current.title, body)
+            updates.update(body=body, content_hash=digest, extracted_content_hash=digest)
+            updates["version"] = F("version") + 1
+        Article.objects.filter(pk=article_id).update(**updates)
+    return "done"
+
+
+def _extraction_failed(article_id: int, error: str) -> None:
+    Article.objects.filter(pk=article_id).update(
+        extraction_state=ExtractionState.FAILED, extraction_error=error[:5000]
+    )
+
+
+def articles_extraction_requeue(*, article_ids: Iterable[int]) -> int:
+    """Mark articles pending and queue their extraction again (admin action, retry button)."""
+    ids = list(article_ids)
+    with transaction.atomic():
+        Article.objects.filter(pk__in=ids).update(
+            extraction_state=ExtractionState.PENDING,
+            extraction_error="",
+            extracted_content_hash="",
+        )
+        queued = list(Article.objects.filter(pk__in=ids).values_list("pk", flat=True))
+        for article_id in queued:
+            article_extraction_enqueue_on_commit(article_id=article_id)
+    return len(queued)
+
+
+def articles_extraction_sweep(*, stale_after: timedelta = timedelta(minutes=10)) -> int:
+    """Re-queue extraction of articles left pending (broker was down) or running for longer
+    than any task may run (its worker died). Safe to run at any time: the task is idempotent."""
+    cutoff = timezone.now() - stale_after
+    stuck = Article.objects.filter(
+        Q(extraction_state=ExtractionState.PENDING, updated_at__lt=cutoff)
+        | Q(extraction_state=ExtractionState.RUNNING, extraction_started_at__lt=cutoff)
+    ).values_list("pk", flat=True)
+    ids = list(stuck)
+    for article_id in ids:
+        _enqueue_extraction(article_id)
+    return len(ids)

@@ -1,0 +1,25 @@
+"""Celery tasks: thin wrappers that take ids and call services."""
+
+from celery import shared_task
+from django.db import InterfaceError, OperationalError
+
+from articles import services
+
+
+@shared_task(
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=True,
+    retry_backoff_max=300,
+    max_retries=8,
+)
+def extract_article(article_id: int) -> str:
+    """Extract one article. Safe to run twice: the service skips work already done."""
+    return services.article_extract(article_id=article_id)
+
+
+@shared_task
+def sweep_stuck_extractions() -> int:
+    """Re-queue articles whose extraction was never queued or whose worker died."""
+    return services.articles_extraction_sweep()

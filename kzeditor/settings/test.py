@@ -1,0 +1,14 @@
+"""Test settings: fast hashing, eager tasks unless a test asks for the real broker."""
+
+from kzeditor.settings.base import *  # noqa: F403
+from kzeditor.settings.base import DATABASES, env
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# The integration tests switch eager mode off and talk to the broker in CELERY_BROKER_URL.
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="memory://")
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["TEST"] = {"NAME": env("SQLITE_TEST_NAME", default="")}
+KZEDITOR_IMPORT_MAX_FILE_BYTES = 2 * 1024 * 1024
+LOGGING = {"version": 1, "disable_existing_loggers": False}
