@@ -2,6 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+import warnings
+from pathlib import Path
+
 import pytest
 from django.contrib.auth.models import Group
 
@@ -41,3 +50,136 @@ def translator(make_user):
 @pytest.fixture
 def admin_user_(make_user):
     return make_user("admin", superuser=True)
+
+
+# -- real services: PostgreSQL, Redis, a Celery worker process, Chromium ---------------------
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def require_service(available: bool, reason: str) -> None:
+    """Skip loudly on a laptop without the service; fail in CI, where skipping hides a gap."""
+    if available:
+        return
+    if IN_CI:
+        pytest.fail(f"CI=true and {reason}", pytrace=False)
+    warnings.warn(f"SKIPPED integration test: {reason}", stacklevel=2)
+    pytest.skip(f"{reason} (set up the service or run `make test-postgres`)")
+
+
+def _redis_reachable(url: str) -> bool:
+    try:
+        import redis
+
+        return bool(redis.Redis.from_url(url, socket_connect_timeout=2).ping())
+    except Exception:
+        return False
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db):
+    """A real `celery worker` process consuming from Redis and writing to the test database.
+
+    Eager mode is switched off for the test, so `.delay()` goes through the broker."""
+    from django.conf import settings
+    from django.db import connection
+
+    from kzeditor.celery import app
+
+    broker = settings.CELERY_BROKER_URL
+    require_service(
+        connection.vendor == "postgresql",
+        f"the database is {connection.vendor}, not PostgreSQL (DATABASE_URL unset)",
+    )
+    require_service(
+        broker.startswith("redis://") and _redis_reachable(broker),
+        f"no Redis broker at CELERY_BROKER_URL={broker!r}",
+    )
+    db = connection.settings_dict
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "kzeditor.settings.base",
+        "DATABASE_URL": (
+            f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+        ),
+        "CELERY_BROKER_URL": broker,
+        "CI": "",
+    }
+    with app.connection_for_write() as conn:
+        for queue in ("extraction", "default"):
+            try:
+                conn.default_channel.queue_purge(queue)
+            except Exception:  # noqa: S112 - the queue may not exist yet
+                continue
+    name = f"test-{uuid.uuid4().hex[:8]}@localhost"
+    log = tempfile.NamedTemporaryFile(prefix="celery-worker-", suffix=".log", delete=False)  # noqa: SIM115
+    process = subprocess.Popen(  # noqa: S603
+        [
+            sys.executable, "-m", "celery", "-A", "kzeditor", "worker",
+            "-Q", "extraction,default", "-c", "1", "-n", name,
+            "--without-gossip", "--without-mingle", "-l", "INFO",
+        ],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        cwd=settings.BASE_DIR,
+    )  # fmt: skip
+    previous_eager = app.conf.task_always_eager
+    app.conf.task_always_eager = False
+    try:
+        deadline = time.monotonic() + 60
+        while not app.control.ping(destination=[name], timeout=1.0):
+            if process.poll() is not None or time.monotonic() > deadline:
+                log.flush()
+                output = Path(log.name).read_text(errors="replace")[-4000:]
+                pytest.fail(f"The Celery worker did not start:\n{output}")
+        yield process
+    finally:
+        app.conf.task_always_eager = previous_eager
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Debian's Chromium driven by Playwright, headless; never a downloaded browser."""
+    executable = "/usr/bin/chromium"
+    require_service(
+        Path(executable).exists(), f"{executable} is missing (apt-get install chromium)"
+    )
+    # Playwright's sync API runs an event loop in this thread; the ORM calls in the test body
+    # are still synchronous, so Django's async-safety guard does not apply.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=executable,
+            headless=True,
+            args=[
+                "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            ],
+        )  # fmt: skip
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium, live_server):
+    context = chromium.new_context(base_url=live_server.url, locale="en-US")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+def login(page, username: str, password: str = PASSWORD) -> None:
+    page.goto("/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("button[type=submit]")

@@ -11,6 +11,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import Count, QuerySet
 from django.forms import BaseInlineFormSet, ModelForm
 from django.http import HttpRequest
@@ -99,7 +100,9 @@ class MentionInline(admin.TabularInline):
 class ArticleAdminForm(forms.ModelForm):
     class Meta:
         model = Article
-        fields = "__all__"
+        # The admin builds the full field list from ArticleAdmin.fieldsets; this form only adds
+        # the content-hash check on title and body.
+        fields = ["title", "body"]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -122,6 +125,7 @@ class ArticleAdminForm(forms.ModelForm):
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     form = ArticleAdminForm
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = [
         "title",
         "language",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -27,8 +27,8 @@ class ImportFile:
     error: str = ""
 
 
-def _size_error(size: int) -> str:
-    limit = settings.KZEDITOR_IMPORT_MAX_FILE_BYTES
+def _size_error(size: int, limit: int | None = None) -> str:
+    limit = settings.KZEDITOR_IMPORT_MAX_FILE_BYTES if limit is None else limit
     return (
         f"The file is {filesizeformat(size)}; the limit is {filesizeformat(limit)} "
         f"({size} > {limit} bytes)."
@@ -100,12 +100,29 @@ def expand_zip(name: str, data: bytes) -> Iterator[ImportFile]:
             yield ImportFile(member_name, data=content)
 
 
+def _limit_for(name: str) -> int:
+    if PurePosixPath(name).suffix.lower() == ZIP_SUFFIX:
+        return settings.KZEDITOR_IMPORT_MAX_ZIP_TOTAL_BYTES
+    return settings.KZEDITOR_IMPORT_MAX_FILE_BYTES
+
+
+def import_file_from_upload(
+    name: str, size: int, read: Callable[[], bytes]
+) -> Iterator[ImportFile]:
+    """An uploaded file: its size is checked before it is read, so an oversize upload is
+    refused without loading it."""
+    if size > (limit := _limit_for(name)):
+        yield ImportFile(name, error=_size_error(size, limit))
+        return
+    yield from import_file_from_bytes(name, read())
+
+
 def import_file_from_bytes(name: str, data: bytes) -> Iterator[ImportFile]:
     """One named blob (an upload or API file): a text file, or a zip to expand."""
     suffix = PurePosixPath(name).suffix.lower()
     if suffix == ZIP_SUFFIX or (suffix == "" and data[:4] == b"PK\x03\x04"):
-        if len(data) > settings.KZEDITOR_IMPORT_MAX_ZIP_TOTAL_BYTES:
-            yield ImportFile(name, error=_size_error(len(data)))
+        if len(data) > (limit := settings.KZEDITOR_IMPORT_MAX_ZIP_TOTAL_BYTES):
+            yield ImportFile(name, error=_size_error(len(data), limit))
             return
         yield from expand_zip(name, data)
     elif suffix not in TEXT_SUFFIXES:
@@ -129,7 +146,7 @@ def _read_path(path: Path, display: str) -> Iterator[ImportFile]:
             else settings.KZEDITOR_IMPORT_MAX_FILE_BYTES
         )
         if size > limit:
-            yield ImportFile(display, error=_size_error(size))
+            yield ImportFile(display, error=_size_error(size, limit))
             return
         data = path.read_bytes()
     except OSError as exc:

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,176 +14,518 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Article',
+            name="Article",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('language', models.CharField(blank=True, choices=[('kk', 'Kazakh'), ('ru', 'Russian'), ('en', 'English')], help_text='Detected on import unless set by a person.', max_length=2, verbose_name='language')),
-                ('language_confidence', models.FloatField(blank=True, null=True, verbose_name='language confidence')),
-                ('language_locked', models.BooleanField(default=False, help_text='When set, language detection does not change the language.', verbose_name='language set by a person')),
-                ('title', models.CharField(max_length=500, verbose_name='title')),
-                ('body', models.TextField(help_text='Plain-text paragraphs separated by a blank line.', verbose_name='body')),
-                ('byline', models.CharField(blank=True, max_length=300, verbose_name='byline')),
-                ('photo_credit', models.CharField(blank=True, max_length=300, verbose_name='photo credit')),
-                ('source_url', models.URLField(blank=True, max_length=1000, verbose_name='source URL')),
-                ('published_at', models.DateTimeField(blank=True, null=True, verbose_name='published at')),
-                ('original_filename', models.CharField(blank=True, max_length=500, verbose_name='original file name')),
-                ('content_hash', models.CharField(editable=False, help_text='SHA-256 of the normalised title and body; finds duplicates.', max_length=64, verbose_name='content hash')),
-                ('import_warnings', models.JSONField(blank=True, default=list, verbose_name='import warnings')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('in_review', 'In review'), ('approved', 'Approved'), ('published', 'Published'), ('archived', 'Archived')], default='draft', max_length=20, verbose_name='status')),
-                ('version', models.PositiveIntegerField(default=1, help_text='Raised by every edit; guards concurrent saves.', verbose_name='version')),
-                ('extraction_state', models.CharField(choices=[('pending', 'Pending'), ('running', 'Running'), ('done', 'Done'), ('failed', 'Failed')], default='pending', max_length=10, verbose_name='extraction')),
-                ('extraction_error', models.TextField(blank=True, verbose_name='extraction error')),
-                ('extractor_version', models.CharField(blank=True, max_length=40, verbose_name='extractor version')),
-                ('extracted_content_hash', models.CharField(blank=True, editable=False, max_length=64)),
-                ('extraction_started_at', models.DateTimeField(blank=True, null=True)),
-                ('extracted_at', models.DateTimeField(blank=True, null=True, verbose_name='extracted at')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('assignee', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='assigned_articles', to=settings.AUTH_USER_MODEL, verbose_name='assignee')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "language",
+                    models.CharField(
+                        blank=True,
+                        choices=[("kk", "Kazakh"), ("ru", "Russian"), ("en", "English")],
+                        help_text="Detected on import unless set by a person.",
+                        max_length=2,
+                        verbose_name="language",
+                    ),
+                ),
+                (
+                    "language_confidence",
+                    models.FloatField(blank=True, null=True, verbose_name="language confidence"),
+                ),
+                (
+                    "language_locked",
+                    models.BooleanField(
+                        default=False,
+                        help_text="When set, language detection does not change the language.",
+                        verbose_name="language set by a person",
+                    ),
+                ),
+                ("title", models.CharField(max_length=500, verbose_name="title")),
+                (
+                    "body",
+                    models.TextField(
+                        help_text="Plain-text paragraphs separated by a blank line.",
+                        verbose_name="body",
+                    ),
+                ),
+                ("byline", models.CharField(blank=True, max_length=300, verbose_name="byline")),
+                (
+                    "photo_credit",
+                    models.CharField(blank=True, max_length=300, verbose_name="photo credit"),
+                ),
+                (
+                    "source_url",
+                    models.URLField(blank=True, max_length=1000, verbose_name="source URL"),
+                ),
+                (
+                    "published_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="published at"),
+                ),
+                (
+                    "original_filename",
+                    models.CharField(blank=True, max_length=500, verbose_name="original file name"),
+                ),
+                (
+                    "content_hash",
+                    models.CharField(
+                        editable=False,
+                        help_text="SHA-256 of the normalised title and body; finds duplicates.",
+                        max_length=64,
+                        verbose_name="content hash",
+                    ),
+                ),
+                (
+                    "import_warnings",
+                    models.JSONField(blank=True, default=list, verbose_name="import warnings"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("in_review", "In review"),
+                            ("approved", "Approved"),
+                            ("published", "Published"),
+                            ("archived", "Archived"),
+                        ],
+                        default="draft",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "version",
+                    models.PositiveIntegerField(
+                        default=1,
+                        help_text="Raised by every edit; guards concurrent saves.",
+                        verbose_name="version",
+                    ),
+                ),
+                (
+                    "extraction_state",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Pending"),
+                            ("running", "Running"),
+                            ("done", "Done"),
+                            ("failed", "Failed"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                        verbose_name="extraction",
+                    ),
+                ),
+                ("extraction_error", models.TextField(blank=True, verbose_name="extraction error")),
+                (
+                    "extractor_version",
+                    models.CharField(blank=True, max_length=40, verbose_name="extractor version"),
+                ),
+                (
+                    "extracted_content_hash",
+                    models.CharField(blank=True, editable=False, max_length=64),
+                ),
+                ("extraction_started_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "extracted_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="extracted at"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "assignee",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="assigned_articles",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="assignee",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'article',
-                'verbose_name_plural': 'articles',
-                'ordering': ['-published_at', '-id'],
-                'permissions': [('import_articles', 'Can import articles'), ('review_article', 'Can approve or return articles in review'), ('publish_article', 'Can publish articles')],
+                "verbose_name": "article",
+                "verbose_name_plural": "articles",
+                "ordering": ["-published_at", "-id"],
+                "permissions": [
+                    ("import_articles", "Can import articles"),
+                    ("review_article", "Can approve or return articles in review"),
+                    ("publish_article", "Can publish articles"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ImportBatch',
+            name="ImportBatch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('channel', models.CharField(choices=[('command', 'Command line'), ('upload', 'Upload page'), ('api', 'API')], max_length=10, verbose_name='channel')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='started at')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='finished at')),
-                ('imported_count', models.PositiveIntegerField(default=0, verbose_name='imported')),
-                ('duplicate_count', models.PositiveIntegerField(default=0, verbose_name='duplicates')),
-                ('failed_count', models.PositiveIntegerField(default=0, verbose_name='failed')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='import_batches', to=settings.AUTH_USER_MODEL, verbose_name='imported by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("command", "Command line"),
+                            ("upload", "Upload page"),
+                            ("api", "API"),
+                        ],
+                        max_length=10,
+                        verbose_name="channel",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="started at")),
+                (
+                    "finished_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="finished at"),
+                ),
+                ("imported_count", models.PositiveIntegerField(default=0, verbose_name="imported")),
+                (
+                    "duplicate_count",
+                    models.PositiveIntegerField(default=0, verbose_name="duplicates"),
+                ),
+                ("failed_count", models.PositiveIntegerField(default=0, verbose_name="failed")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="import_batches",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="imported by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'import',
-                'verbose_name_plural': 'imports',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "import",
+                "verbose_name_plural": "imports",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ImportItem',
+            name="ImportItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('filename', models.CharField(max_length=500, verbose_name='file')),
-                ('outcome', models.CharField(choices=[('imported', 'Imported'), ('duplicate', 'Duplicate'), ('failed', 'Failed')], max_length=10, verbose_name='outcome')),
-                ('message', models.TextField(blank=True, verbose_name='message')),
-                ('warnings', models.JSONField(blank=True, default=list, verbose_name='warnings')),
-                ('article', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='articles.article', verbose_name='article')),
-                ('batch', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='articles.importbatch')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("filename", models.CharField(max_length=500, verbose_name="file")),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("imported", "Imported"),
+                            ("duplicate", "Duplicate"),
+                            ("failed", "Failed"),
+                        ],
+                        max_length=10,
+                        verbose_name="outcome",
+                    ),
+                ),
+                ("message", models.TextField(blank=True, verbose_name="message")),
+                ("warnings", models.JSONField(blank=True, default=list, verbose_name="warnings")),
+                (
+                    "article",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="articles.article",
+                        verbose_name="article",
+                    ),
+                ),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="items",
+                        to="articles.importbatch",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'imported file',
-                'verbose_name_plural': 'imported files',
-                'ordering': ['id'],
+                "verbose_name": "imported file",
+                "verbose_name_plural": "imported files",
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='Source',
+            name="Source",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('domain', models.CharField(blank=True, help_text='Lower-case host, e.g. zakon.kz', max_length=253, verbose_name='domain')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "domain",
+                    models.CharField(
+                        blank=True,
+                        help_text="Lower-case host, e.g. zakon.kz",
+                        max_length=253,
+                        verbose_name="domain",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'verbose_name': 'source',
-                'verbose_name_plural': 'sources',
-                'ordering': ['name'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('domain', ''), _negated=True), fields=('domain',), name='source_unique_domain'), models.UniqueConstraint(fields=('name',), name='source_unique_name')],
+                "verbose_name": "source",
+                "verbose_name_plural": "sources",
+                "ordering": ["name"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("domain", ""), _negated=True),
+                        fields=("domain",),
+                        name="source_unique_domain",
+                    ),
+                    models.UniqueConstraint(fields=("name",), name="source_unique_name"),
+                ],
             },
         ),
         migrations.AddField(
-            model_name='article',
-            name='source',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='articles', to='articles.source', verbose_name='source'),
+            model_name="article",
+            name="source",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="articles",
+                to="articles.source",
+                verbose_name="source",
+            ),
         ),
         migrations.CreateModel(
-            name='Translation',
+            name="Translation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('language', models.CharField(choices=[('kk', 'Kazakh'), ('ru', 'Russian'), ('en', 'English')], max_length=2, verbose_name='target language')),
-                ('title', models.CharField(blank=True, max_length=500, verbose_name='title')),
-                ('body', models.TextField(blank=True, verbose_name='body')),
-                ('status', models.CharField(choices=[('requested', 'Requested'), ('in_progress', 'In progress'), ('submitted', 'Submitted'), ('changes_requested', 'Changes requested'), ('approved', 'Approved'), ('published', 'Published')], default='requested', max_length=20, verbose_name='status')),
-                ('due_at', models.DateTimeField(blank=True, null=True, verbose_name='due')),
-                ('source_version', models.PositiveIntegerField(help_text='The article version this translation was made from.', verbose_name='source version')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='translations', to='articles.article', verbose_name='article')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('reviewer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='translations_to_review', to=settings.AUTH_USER_MODEL, verbose_name='reviewer')),
-                ('translator', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='translations_to_translate', to=settings.AUTH_USER_MODEL, verbose_name='translator')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "language",
+                    models.CharField(
+                        choices=[("kk", "Kazakh"), ("ru", "Russian"), ("en", "English")],
+                        max_length=2,
+                        verbose_name="target language",
+                    ),
+                ),
+                ("title", models.CharField(blank=True, max_length=500, verbose_name="title")),
+                ("body", models.TextField(blank=True, verbose_name="body")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("requested", "Requested"),
+                            ("in_progress", "In progress"),
+                            ("submitted", "Submitted"),
+                            ("changes_requested", "Changes requested"),
+                            ("approved", "Approved"),
+                            ("published", "Published"),
+                        ],
+                        default="requested",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                ("due_at", models.DateTimeField(blank=True, null=True, verbose_name="due")),
+                (
+                    "source_version",
+                    models.PositiveIntegerField(
+                        help_text="The article version this translation was made from.",
+                        verbose_name="source version",
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="version")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="translations",
+                        to="articles.article",
+                        verbose_name="article",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "reviewer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="translations_to_review",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="reviewer",
+                    ),
+                ),
+                (
+                    "translator",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="translations_to_translate",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="translator",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'translation',
-                'verbose_name_plural': 'translations',
-                'ordering': ['-updated_at'],
+                "verbose_name": "translation",
+                "verbose_name_plural": "translations",
+                "ordering": ["-updated_at"],
             },
         ),
         migrations.AddIndex(
-            model_name='article',
-            index=models.Index(fields=['language', 'status'], name='articles_ar_languag_37dd53_idx'),
+            model_name="article",
+            index=models.Index(
+                fields=["language", "status"], name="articles_ar_languag_37dd53_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='article',
-            index=models.Index(fields=['extraction_state'], name='articles_ar_extract_4d1605_idx'),
+            model_name="article",
+            index=models.Index(fields=["extraction_state"], name="articles_ar_extract_4d1605_idx"),
         ),
         migrations.AddIndex(
-            model_name='article',
-            index=models.Index(fields=['published_at'], name='articles_ar_publish_a51805_idx'),
+            model_name="article",
+            index=models.Index(fields=["published_at"], name="articles_ar_publish_a51805_idx"),
         ),
         migrations.AddIndex(
-            model_name='article',
-            index=models.Index(fields=['updated_at'], name='articles_ar_updated_cb8a7a_idx'),
+            model_name="article",
+            index=models.Index(fields=["updated_at"], name="articles_ar_updated_cb8a7a_idx"),
         ),
         migrations.AddConstraint(
-            model_name='article',
-            constraint=models.UniqueConstraint(fields=('content_hash',), name='article_unique_content_hash'),
+            model_name="article",
+            constraint=models.UniqueConstraint(
+                fields=("content_hash",), name="article_unique_content_hash"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='article',
-            constraint=models.CheckConstraint(condition=models.Q(('title', ''), _negated=True), name='article_title_not_empty'),
+            model_name="article",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("title", ""), _negated=True), name="article_title_not_empty"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='article',
-            constraint=models.CheckConstraint(condition=models.Q(('version__gte', 1)), name='article_version_positive'),
+            model_name="article",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("version__gte", 1)), name="article_version_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='article',
-            constraint=models.CheckConstraint(condition=models.Q(('language__in', ['', 'kk', 'ru', 'en'])), name='article_language_valid'),
+            model_name="article",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("language__in", ["", "kk", "ru", "en"])),
+                name="article_language_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='article',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['draft', 'in_review', 'approved', 'published', 'archived'])), name='article_status_valid'),
+            model_name="article",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("status__in", ["draft", "in_review", "approved", "published", "archived"])
+                ),
+                name="article_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='article',
-            constraint=models.CheckConstraint(condition=models.Q(('extraction_state__in', ['pending', 'running', 'done', 'failed'])), name='article_extraction_state_valid'),
+            model_name="article",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("extraction_state__in", ["pending", "running", "done", "failed"])
+                ),
+                name="article_extraction_state_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='translation',
-            constraint=models.UniqueConstraint(fields=('article', 'language'), name='translation_unique_article_language'),
+            model_name="translation",
+            constraint=models.UniqueConstraint(
+                fields=("article", "language"), name="translation_unique_article_language"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='translation',
-            constraint=models.CheckConstraint(condition=models.Q(('language__in', ['kk', 'ru', 'en'])), name='translation_language_valid'),
+            model_name="translation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("language__in", ["kk", "ru", "en"])),
+                name="translation_language_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='translation',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['requested', 'in_progress', 'submitted', 'changes_requested', 'approved', 'published'])), name='translation_status_valid'),
+            model_name="translation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "status__in",
+                        [
+                            "requested",
+                            "in_progress",
+                            "submitted",
+                            "changes_requested",
+                            "approved",
+                            "published",
+                        ],
+                    )
+                ),
+                name="translation_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='translation',
-            constraint=models.CheckConstraint(condition=models.Q(('version__gte', 1)), name='translation_version_positive'),
+            model_name="translation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("version__gte", 1)), name="translation_version_positive"
+            ),
         ),
     ]

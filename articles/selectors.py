@@ -1,0 +1,42 @@
+"""Reads. Each selector returns a queryset with its relations already joined, so no caller can
+create an N+1 by accident, and applies the object-level visibility rules of the roles."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import QuerySet
+
+from articles.models import Article, ImportBatch
+from articles.roles import sees_all_articles
+
+
+def articles_visible_to(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Article]:
+    """Editors, reviewers and admins see every article; translators see those they translate
+    or review a translation of; anyone else sees nothing."""
+    articles = Article.objects.select_related("source", "assignee")
+    if sees_all_articles(user):
+        return articles
+    if not user.is_authenticated:
+        return articles.none()
+    assigned = Article.objects.filter(translations__translator=user).values("pk")
+    return articles.filter(pk__in=assigned)
+
+
+def article_list(
+    *, user: AbstractBaseUser | AnonymousUser, language: str = "", status: str = "", q: str = ""
+) -> QuerySet[Article]:
+    articles = articles_visible_to(user)
+    if language:
+        articles = articles.filter(language=language)
+    if status:
+        articles = articles.filter(status=status)
+    if q:
+        articles = articles.filter(title__icontains=q) | articles.filter(body__icontains=q)
+    return articles.order_by("-published_at", "-id")
+
+
+def import_batches_recent(*, user: AbstractBaseUser, limit: int = 20) -> QuerySet[ImportBatch]:
+    batches = ImportBatch.objects.select_related("created_by")
+    if not user.is_superuser:
+        batches = batches.filter(created_by=user)
+    return batches[:limit]

@@ -1,0 +1,59 @@
+"""Import → Redis → a real Celery worker process → PostgreSQL, across processes."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from articles.importing import import_files_from_paths
+from articles.models import Article, ExtractionState, ImportBatch
+from articles.services import articles_import
+from articles.tasks import extract_article
+from entities.extraction import EXTRACTOR_VERSION
+
+pytestmark = pytest.mark.integration
+
+SEEDS = Path(settings.BASE_DIR) / "seeds"
+
+
+def wait_for(condition, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.2)
+    raise AssertionError("timed out waiting for the worker")
+
+
+def test_import_is_extracted_by_a_separate_worker_process(celery_worker_process):
+    batch, results = articles_import(
+        files=import_files_from_paths([SEEDS]), channel=ImportBatch.Channel.COMMAND
+    )
+    assert batch.imported_count == 3, [r.message for r in results]
+
+    wait_for(lambda: Article.objects.filter(extraction_state=ExtractionState.DONE).count() == 3)
+    languages = dict(Article.objects.values_list("original_filename", "language"))
+    assert sorted(languages.values()) == ["kk", "kk", "ru"]
+    assert set(Article.objects.values_list("extractor_version", flat=True)) == {EXTRACTOR_VERSION}
+    assert celery_worker_process.poll() is None
+
+
+def test_worker_runs_a_task_twice_harmlessly(celery_worker_process):
+    articles_import(
+        files=import_files_from_paths([SEEDS / "003_03d0c59582605d6e.txt"]),
+        channel=ImportBatch.Channel.COMMAND,
+    )
+    article = Article.objects.get()
+    wait_for(lambda: Article.objects.get().extraction_state == ExtractionState.DONE)
+    before = Article.objects.values().get(pk=article.pk)
+
+    extract_article.delay(article.pk)
+    extract_article.delay(article.pk)
+    extract_article.delay(10**9)  # a deleted article: the task returns quietly
+    time.sleep(3)
+
+    assert Article.objects.values().get(pk=article.pk) == before
+    assert celery_worker_process.poll() is None
