@@ -62,10 +62,11 @@ def _uploaded_files(form: ImportUploadForm) -> list[ImportFile]:
 @permission_required("articles.import_articles", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def import_upload(request: HttpRequest) -> HttpResponse:
-    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    is_post = request.method == "POST"
+    form = ImportUploadForm(request.POST, request.FILES) if is_post else ImportUploadForm()
     results = None
     batch: ImportBatch | None = None
-    if request.method == "POST" and form.is_valid():
+    if is_post and form.is_valid():
         batch, results = services.articles_import(
             files=_uploaded_files(form),
             channel=ImportBatch.Channel.UPLOAD,
