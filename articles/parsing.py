@@ -153,10 +153,17 @@ def _title_from(text: str, warnings: list[str]) -> str:
     title = text
     if len(title) > TITLE_MAX_LENGTH:
         title = first_sentence(title)
-    if len(title) > TITLE_MAX_LENGTH:
-        title = title[: TITLE_MAX_LENGTH - 1].rstrip() + "…"
+        if len(title) > TITLE_MAX_LENGTH:
+            title = title[: TITLE_MAX_LENGTH - 1].rstrip() + "…"
         warnings.append(f"The title was longer than {TITLE_MAX_LENGTH} characters and was cut.")
     return title
+
+
+def _title_line(line: str, warnings: list[str]) -> tuple[str, list[str]]:
+    """The title from a title line, plus the whole line as body text when it had to be cut:
+    an overlong «title» is really the first paragraph, and none of its text may be lost."""
+    title = _title_from(line, warnings)
+    return title, ([] if title == line else [line])
 
 
 def _parse_meta_lines(lines: list[str], *, now: datetime) -> ParsedArticle | None:
@@ -177,8 +184,8 @@ def _parse_meta_lines(lines: list[str], *, now: datetime) -> ParsedArticle | Non
         index += 1
     if index == 1:
         return None
-    parsed.title = _title_from(lines[0], parsed.warnings)
-    parsed.paragraphs = lines[index:]
+    parsed.title, kept = _title_line(lines[0], parsed.warnings)
+    parsed.paragraphs = kept + lines[index:]
     return parsed
 
 
@@ -186,9 +193,9 @@ def _parse_photo_credit(lines: list[str], *, now: datetime) -> ParsedArticle | N
     for index in (1, 2):
         if index < len(lines) and (m := _PHOTO.match(lines[index])):
             parsed = ParsedArticle(title="", paragraphs=[], layout="photo-credit")
-            parsed.title = _title_from(lines[0], parsed.warnings)
+            parsed.title, kept = _title_line(lines[0], parsed.warnings)
             parsed.photo_credit = m["credit"].strip()
-            parsed.paragraphs = lines[1:index] + lines[index + 1 :]
+            parsed.paragraphs = kept + lines[1:index] + lines[index + 1 :]
             return parsed
     return None
 
@@ -231,7 +238,8 @@ def parse_article_text(text: str, *, now: datetime | None = None) -> ParsedArtic
             layout="plain",
             warnings=["Unrecognised layout: the first line is used as the title."],
         )
-        parsed.title = _title_from(lines[0], parsed.warnings)
+        parsed.title, kept = _title_line(lines[0], parsed.warnings)
+        parsed.paragraphs = kept + parsed.paragraphs
     parsed.paragraphs = normalize_paragraphs(parsed.paragraphs)
     if not parsed.title:
         raise ArticleParseError("The file has no title.")

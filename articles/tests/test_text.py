@@ -213,9 +213,7 @@ BODY = "Кездесу Астанада өтті.\n\nЕкі тарап инве�
         pytest.param("  " + TITLE.replace(" ", "   "), BODY.replace(" ", " \t "), id="spaces"),
         pytest.param(TITLE, BODY.replace("\n\n", "\n"), id="line-breaks"),
         pytest.param(TITLE, BODY.replace("\n\n", " "), id="paragraphs-joined"),
-        pytest.param(
-            TITLE.replace("й", "и\u0306"), BODY.replace("й", "и\u0306"), id="decomposed"
-        ),
+        pytest.param(TITLE.replace("й", "и\u0306"), BODY.replace("й", "и\u0306"), id="decomposed"),
     ],
 )
 def test_content_hash_ignores_case_punctuation_and_spacing(title: str, body: str) -> None:
