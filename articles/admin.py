@@ -98,19 +98,38 @@ class MentionInline(admin.TabularInline):
 
 
 class ArticleAdminForm(forms.ModelForm):
+    """Carries the version the editor loaded, so a concurrent save is refused, not overwritten."""
+
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
     class Meta:
         model = Article
-        # The admin builds the full field list from ArticleAdmin.fieldsets; this form only adds
-        # the content-hash check on title and body.
         fields = ["title", "body"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["loaded_version"].initial = self.instance.version
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        if not self.instance.pk:
+            return cleaned
+        loaded = cleaned.get("loaded_version") or self.instance.version
+        current = Article.objects.filter(pk=self.instance.pk).values_list("version", flat=True)
+        if current and current[0] != loaded:
+            raise forms.ValidationError(
+                _(
+                    "Someone else saved this article since you opened it (version %(loaded)s → "
+                    "%(current)s). Your changes were not saved: copy them, reload the page and "
+                    "apply them again."
+                ),
+                params={"loaded": loaded, "current": current[0]},
+                code="version_conflict",
+            )
         title, body = cleaned.get("title"), cleaned.get("body")
         if title and body and {"title", "body"} & set(self.changed_data):
-            cleaned["title"] = " ".join(title.split())
-            cleaned["body"] = normalize_body(body)
-            digest = content_hash(cleaned["title"], cleaned["body"])
+            digest = content_hash(" ".join(title.split()), normalize_body(body))
             duplicate = Article.objects.filter(content_hash=digest).exclude(pk=self.instance.pk)
             if duplicate.exists():
                 raise forms.ValidationError(
@@ -118,7 +137,6 @@ class ArticleAdminForm(forms.ModelForm):
                     params={"title": duplicate.first()},
                     code="duplicate",
                 )
-            self.instance.content_hash = digest
         return cleaned
 
 
@@ -168,7 +186,7 @@ class ArticleAdmin(admin.ModelAdmin):
         "updated_at",
     ]
     fieldsets = [
-        (None, {"fields": ["title", "byline", "photo_credit", "body"]}),
+        (None, {"fields": ["title", "byline", "photo_credit", "body", "loaded_version"]}),
         (_("Language"), {"fields": ["language", "language_locked", "language_confidence"]}),
         (
             _("Origin"),
@@ -248,19 +266,21 @@ class ArticleAdmin(admin.ModelAdmin):
         )
 
     def save_model(self, request: HttpRequest, obj: Article, form: ModelForm, change: bool) -> None:
-        text_changed = bool({"title", "body"} & set(form.changed_data))
-        if change and form.has_changed():
-            obj.version += 1
-        if text_changed:
-            # The form recomputed the content hash; extraction must run again on the new text.
-            obj.extraction_state = ExtractionState.PENDING
-            obj.extraction_error = ""
-        obj.updated_by = request.user
-        super().save_model(request, obj, form, change)
-        if text_changed:
-            from articles import services
+        from articles import services
 
-            services.article_extraction_enqueue_on_commit(article_id=obj.pk)
+        changes = {
+            name: form.cleaned_data[name]
+            for name in form.changed_data
+            if name in services.ARTICLE_EDITABLE_FIELDS
+        }
+        updated = services.article_update(
+            article_id=obj.pk,
+            expected_version=form.cleaned_data.get("loaded_version") or obj.version,
+            updated_by=request.user,
+            **changes,
+        )
+        # The inline formsets are saved against this instance next; keep it current.
+        obj.__dict__.update({f.attname: getattr(updated, f.attname) for f in Article._meta.fields})
 
     def save_formset(
         self, request: HttpRequest, form: ModelForm, formset: BaseInlineFormSet, change: bool

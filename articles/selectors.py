@@ -4,7 +4,7 @@ create an N+1 by accident, and applies the object-level visibility rules of the 
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 
 from articles.models import Article, ImportBatch
 from articles.roles import sees_all_articles
@@ -32,7 +32,8 @@ def article_list(
         articles = articles.filter(status=status)
     if q:
         articles = articles.filter(title__icontains=q) | articles.filter(body__icontains=q)
-    return articles.order_by("-published_at", "-id")
+    # Undated articles last on every database (PostgreSQL would put NULLs first).
+    return articles.order_by(F("published_at").desc(nulls_last=True), "-id")
 
 
 def import_batches_recent(*, user: AbstractBaseUser, limit: int = 20) -> QuerySet[ImportBatch]:

@@ -35,6 +35,19 @@ class DuplicateArticleError(Exception):
         self.existing = existing
 
 
+class ArticleVersionConflict(Exception):
+    """Someone saved the article after the editor loaded it; nothing was written."""
+
+    def __init__(self, current: Article, expected_version: int) -> None:
+        super().__init__(
+            f"Article #{current.pk} was changed by someone else (you edited version "
+            f"{expected_version}, it is now version {current.version}); your changes were "
+            f"not saved."
+        )
+        self.current = current
+        self.expected_version = expected_version
+
+
 @dataclass
 class FileImportResult:
     filename: str
@@ -149,6 +162,72 @@ def article_create_from_parsed(
         import_warnings=parsed.warnings,
         created_by=created_by,
     )
+
+
+ARTICLE_EDITABLE_FIELDS = frozenset(
+    {
+        "title", "body", "language", "byline", "photo_credit", "source", "source_url",
+        "published_at", "assignee",
+        "status",  # the admin's override; the browser workflow checks roles before calling
+    }
+)  # fmt: skip
+
+
+def article_update(
+    *,
+    article_id: int,
+    expected_version: int,
+    updated_by: AbstractBaseUser | None = None,
+    **changes,
+) -> Article:
+    """Apply an editor's changes if nobody saved the article since they loaded
+    ``expected_version`` (optimistic locking); otherwise raise ``ArticleVersionConflict`` and
+    write nothing. A changed text gets a new content hash (duplicates refused) and is queued
+    for extraction again. Returns the saved article."""
+    unknown = set(changes) - ARTICLE_EDITABLE_FIELDS
+    if unknown:
+        raise ValueError(f"These article fields cannot be edited here: {sorted(unknown)}")
+    article = Article.objects.get(pk=article_id)
+    if article.version != expected_version:
+        raise ArticleVersionConflict(article, expected_version)
+    if "title" in changes:
+        changes["title"] = " ".join(changes["title"].split())
+    if "body" in changes:
+        changes["body"] = normalize_body(changes["body"])
+    if changes.get("language") and changes["language"] not in Language.values:
+        raise ValueError(f"Unknown language «{changes['language']}»; expected one of kk, ru, en.")
+    changed = {k: v for k, v in changes.items() if getattr(article, k) != v}
+    if not changed:
+        return article
+    if "language" in changed:
+        changed["language_locked"] = bool(changed["language"])
+    text_changed = bool({"title", "body"} & set(changed))
+    if text_changed:
+        digest = content_hash(
+            changed.get("title", article.title), changed.get("body", article.body)
+        )
+        duplicate = Article.objects.filter(content_hash=digest).exclude(pk=article_id).first()
+        if duplicate:
+            raise DuplicateArticleError(duplicate)
+        changed.update(
+            content_hash=digest, extraction_state=ExtractionState.PENDING, extraction_error=""
+        )
+    user = updated_by if updated_by and updated_by.is_authenticated else None
+    try:
+        with transaction.atomic():
+            saved = Article.objects.filter(pk=article_id, version=expected_version).update(
+                **changed, version=expected_version + 1, updated_by=user, updated_at=timezone.now()
+            )
+            if not saved:  # someone saved between our read and our write
+                raise ArticleVersionConflict(Article.objects.get(pk=article_id), expected_version)
+            if text_changed:
+                article_extraction_enqueue_on_commit(article_id=article_id)
+    except IntegrityError:
+        duplicate = Article.objects.filter(content_hash=changed.get("content_hash")).first()
+        if duplicate:
+            raise DuplicateArticleError(duplicate) from None
+        raise
+    return Article.objects.get(pk=article_id)
 
 
 # -- importing files -----------------------------------------------------------------------

@@ -59,6 +59,7 @@ def article_admin_form(user: Any, article: Article, **changes: Any) -> ModelForm
         "original_filename": article.original_filename,
         "status": article.status,
         "assignee": article.assignee_id or "",
+        "loaded_version": article.version,
     }
     return form_class(data={**data, **changes}, instance=article)
 
@@ -237,11 +238,33 @@ def test_changelist_query_count_is_constant(
     assert len(response.context["cl"].result_list) == 30
 
 
-def test_editing_text_recomputes_content_hash(admin_user: Any, objects: dict[str, Model]) -> None:
+def test_editing_text_through_the_admin_recomputes_hash_and_bumps_version(
+    admin_client: Any, admin_user: Any, objects: dict[str, Model]
+) -> None:
     article = objects["article"]
     form = article_admin_form(admin_user, article, body="New  body.\n\nSecond paragraph.")
     assert form.is_valid(), form.errors
-    assert article.content_hash == content_hash(article.title, "New body.\n\nSecond paragraph.")
+    model_admin = admin.site.get_model_admin(Article)
+    request = RequestFactory().post("/")
+    request.user = admin_user
+    model_admin.save_model(request, article, form, change=True)
+    article.refresh_from_db()
+    assert article.body == "New body.\n\nSecond paragraph."
+    assert article.content_hash == content_hash(article.title, article.body)
+    assert article.version == 2
+    assert article.updated_by == admin_user
+    assert article.extraction_state == "pending"
+
+
+def test_stale_admin_form_is_refused_not_overwritten(
+    admin_user: Any, objects: dict[str, Model]
+) -> None:
+    article = objects["article"]
+    stale_form = article_admin_form(admin_user, article, body="Mine.")
+    Article.objects.filter(pk=article.pk).update(version=2, body="Theirs.")
+    assert not stale_form.is_valid()
+    assert "Someone else saved this article" in str(stale_form.errors)
+    assert Article.objects.get(pk=article.pk).body == "Theirs."
 
 
 def test_editing_text_into_a_duplicate_is_refused(
