@@ -124,8 +124,10 @@ def celery_worker_process(transactional_db):
         stderr=subprocess.STDOUT,
         cwd=settings.BASE_DIR,
     )  # fmt: skip
+    # The settings are read with the CELERY_ namespace, so the namespaced key is what counts.
     previous_eager = app.conf.task_always_eager
-    app.conf.task_always_eager = False
+    app.conf.update(CELERY_TASK_ALWAYS_EAGER=False)
+    assert not app.conf.task_always_eager
     try:
         deadline = time.monotonic() + 60
         while not app.control.ping(destination=[name], timeout=1.0):
@@ -133,9 +135,10 @@ def celery_worker_process(transactional_db):
                 log.flush()
                 output = Path(log.name).read_text(errors="replace")[-4000:]
                 pytest.fail(f"The Celery worker did not start:\n{output}")
+        process.log_path = Path(log.name)
         yield process
     finally:
-        app.conf.task_always_eager = previous_eager
+        app.conf.update(CELERY_TASK_ALWAYS_EAGER=previous_eager)
         process.terminate()
         try:
             process.wait(timeout=30)

@@ -355,3 +355,29 @@ def test_unknown_language_is_refused() -> None:
     with pytest.raises(ValueError, match="Unknown language «de»"):
         article_create(title="Titel", body="Text.", language="de")
     assert not Article.objects.exists()
+
+
+def test_broker_outage_saves_the_article_pending_and_the_sweeper_recovers_it(
+    django_capture_on_commit_callbacks,
+):
+    """Redis down at import time: the article is kept (pending), nothing raises, and the sweeper
+    queues it once the broker answers again."""
+    from kombu.exceptions import OperationalError as BrokerError
+
+    from articles.services import articles_extraction_sweep
+
+    data = (SEEDS / "003_03d0c59582605d6e.txt").read_bytes()
+    refused = BrokerError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+    with (
+        patch("articles.tasks.extract_article.delay", side_effect=refused) as delay,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        batch, _ = articles_import(files=[ImportFile("003.txt", data)], channel="command")
+    assert delay.call_count == 1
+    assert batch.imported_count == 1
+    article = Article.objects.get()
+    assert article.extraction_state == ExtractionState.PENDING
+
+    assert articles_extraction_sweep(stale_after=timedelta(0)) == 1
+    article.refresh_from_db()
+    assert article.extraction_state == ExtractionState.DONE

@@ -28,6 +28,10 @@ def wait_for(condition, timeout: float = 60.0) -> None:
     raise AssertionError("timed out waiting for the worker")
 
 
+def worker_log(process) -> str:
+    return process.log_path.read_text(errors="replace")
+
+
 def test_import_is_extracted_by_a_separate_worker_process(celery_worker_process):
     batch, results = articles_import(
         files=import_files_from_paths([SEEDS]), channel=ImportBatch.Channel.COMMAND
@@ -39,6 +43,8 @@ def test_import_is_extracted_by_a_separate_worker_process(celery_worker_process)
     assert sorted(languages.values()) == ["kk", "kk", "ru"]
     assert set(Article.objects.values_list("extractor_version", flat=True)) == {EXTRACTOR_VERSION}
     assert celery_worker_process.poll() is None
+    # The work was done by the worker process, not in this one.
+    assert worker_log(celery_worker_process).count("succeeded in") == 3
 
 
 def test_worker_runs_a_task_twice_harmlessly(celery_worker_process):
@@ -53,7 +59,9 @@ def test_worker_runs_a_task_twice_harmlessly(celery_worker_process):
     extract_article.delay(article.pk)
     extract_article.delay(article.pk)
     extract_article.delay(10**9)  # a deleted article: the task returns quietly
-    time.sleep(3)
+    wait_for(lambda: worker_log(celery_worker_process).count("succeeded in") == 4)
 
     assert Article.objects.values().get(pk=article.pk) == before
+    assert "'missing'" in worker_log(celery_worker_process)
+    assert worker_log(celery_worker_process).count("'current'") == 2
     assert celery_worker_process.poll() is None

@@ -129,6 +129,21 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=CELERY_TASK_TIME_LIMIT + 60)
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A web request that queues a task must not hang while the broker is down: give up quickly,
+# leave the article pending, and let the sweeper queue it once the broker is back.
+CELERY_BROKER_CONNECTION_TIMEOUT = 3
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 1,
+}
+CELERY_BEAT_SCHEDULE = {
+    "sweep-stuck-extractions": {
+        "task": "articles.tasks.sweep_stuck_extractions",
+        "schedule": 300.0,
+    },
+}
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 LOGGING = {
@@ -137,5 +152,9 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # In-process (eager) tasks would print a line per article into commands' output.
+        "celery.app.trace": {"level": "WARNING" if CELERY_TASK_ALWAYS_EAGER else "INFO"},
+    },
 }
