@@ -20,6 +20,30 @@ class Language(models.TextChoices):
 PARAGRAPH_SEPARATOR = "\n\n"
 
 
+class Tracked(models.Model):
+    """Who created and last changed a record, and when."""
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
 class Source(models.Model):
     """A publisher: Zakon.kz, BAQ.KZ, akorda.kz… Identified by its domain when it has one."""
 
@@ -59,7 +83,7 @@ class ExtractionState(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
-class Article(models.Model):
+class Article(Tracked):
     language = models.CharField(
         _("language"),
         max_length=2,
@@ -125,23 +149,6 @@ class Article(models.Model):
     extraction_started_at = models.DateTimeField(null=True, blank=True)
     extracted_at = models.DateTimeField(_("extracted at"), null=True, blank=True)
 
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-
     class Meta:
         ordering = ["-published_at", "-id"]
         verbose_name = _("article")
@@ -190,7 +197,7 @@ class TranslationStatus(models.TextChoices):
     PUBLISHED = "published", _("Published")
 
 
-class Translation(models.Model):
+class Translation(Tracked):
     article = models.ForeignKey(
         Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="translations"
     )
@@ -224,22 +231,6 @@ class Translation(models.Model):
         _("source version"), help_text=_("The article version this translation was made from.")
     )
     version = models.PositiveIntegerField(_("version"), default=1)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         ordering = ["-updated_at"]
