@@ -27,6 +27,7 @@ from django.utils import timezone
 from articles.text import normalize_line, normalize_paragraphs, split_lines
 
 TITLE_MAX_LENGTH = 500
+METADATA_MAX_LENGTH = 300  # byline, photo credit
 
 
 class ArticleParseError(ValueError):
@@ -102,7 +103,7 @@ _KNOWN_SOURCES = (
     "Хабар 24", "Khabar 24",
 )  # fmt: skip
 _SOURCE_TOKEN = (
-    r"(?P<source>[A-Za-zА-Яа-яЁёӘәҒғҚқҢңӨөҰұҮүҺһІі0-9][\w.\-]*\.(?:kz|ru|com|org|net|qaz)"
+    r"(?P<source>[A-Za-zА-Яа-яЁёӘәҒғҚқҢңӨөҰұҮүҺһІі0-9][\w.\-]{0,120}\.(?:kz|ru|com|org|net|qaz)"
     + "".join(f"|{re.escape(name)}" for name in _KNOWN_SOURCES)
     + ")"
 )
@@ -247,5 +248,13 @@ def parse_article_text(text: str, *, now: datetime | None = None) -> ParsedArtic
         raise ArticleParseError("The file has a title but no body text.")
     source_name, source_domain, byline = find_source(parsed.paragraphs)
     parsed.source_name, parsed.source_domain = source_name, source_domain
-    parsed.byline = parsed.byline or byline
+    parsed.byline = _clipped(parsed.byline or byline, METADATA_MAX_LENGTH, "byline", parsed)
+    parsed.photo_credit = _clipped(parsed.photo_credit, METADATA_MAX_LENGTH, "photo credit", parsed)
     return parsed
+
+
+def _clipped(value: str, limit: int, label: str, parsed: ParsedArticle) -> str:
+    if len(value) <= limit:
+        return value
+    parsed.warnings.append(f"The {label} was longer than {limit} characters and was cut.")
+    return value[: limit - 1].rstrip() + "…"

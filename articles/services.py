@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -248,6 +248,12 @@ def article_import_file(
             )
     except (TextDecodingError, ArticleParseError) as exc:
         return FileImportResult(item.name, ImportOutcome.FAILED, str(exc))
+    except (ValueError, DatabaseError) as exc:
+        # One unexpected file must not abort the rest of the batch; its transaction rolled back.
+        logger.exception("Import of %s failed", item.name)
+        return FileImportResult(
+            item.name, ImportOutcome.FAILED, f"The article could not be saved: {exc}"
+        )
     except DuplicateArticleError as exc:
         return FileImportResult(item.name, ImportOutcome.DUPLICATE, str(exc), article=exc.existing)
     warnings = list(parsed.warnings)

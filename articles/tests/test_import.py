@@ -636,3 +636,40 @@ def test_command_with_no_files_fails(tmp_path: Path) -> None:
     with pytest.raises(CommandError, match="No files found") as excinfo:
         run_command(str(tmp_path))
     assert excinfo.value.returncode == 1
+
+
+def test_overlong_byline_and_photo_credit_are_cut_with_a_warning():
+    text = ("Тақырып\n- author " + "Ұзын есім " * 60 + "\n- Бүгін, 10:00\n\nМәтін.\n").encode()
+    result = article_import_file(item=ImportFile("long-byline.txt", text))
+    assert result.outcome == ImportOutcome.IMPORTED, result.message
+    assert len(result.article.byline) <= 300
+    assert any("byline was longer" in w for w in result.warnings)
+
+
+def test_an_unexpected_database_error_fails_only_that_file(monkeypatch):
+    from django.db import DataError
+
+    from articles import services
+
+    real_create = services.article_create_from_parsed
+    calls = []
+
+    def flaky(**kwargs):
+        calls.append(kwargs["original_filename"])
+        if kwargs["original_filename"] == "bad.txt":
+            raise DataError("value too long for type character varying(300)")
+        return real_create(**kwargs)
+
+    monkeypatch.setattr(services, "article_create_from_parsed", flaky)
+    batch, results = articles_import(
+        files=[
+            ImportFile("bad.txt", "Бірінші\n\nМәтін бір.".encode()),
+            ImportFile("good.txt", "Екінші\n\nМәтін екі.".encode()),
+        ],
+        channel=ImportBatch.Channel.COMMAND,
+    )
+    assert [r.outcome for r in results] == [ImportOutcome.FAILED, ImportOutcome.IMPORTED]
+    assert "could not be saved" in results[0].message
+    assert Article.objects.count() == 1
+    assert calls == ["bad.txt", "good.txt"]
+    assert (batch.imported_count, batch.failed_count) == (1, 1)
