@@ -11,9 +11,12 @@ REDIS_URL ?= redis://127.0.0.1:6379/15
 
 .PHONY: install run demo test test-sqlite test-postgres lint format bench clean
 
-$(VENV)/.installed: requirements.txt
+$(PY):
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PYTHON) -m venv $(VENV)
+
+# Re-installs when requirements.txt changes or the venv was recreated.
+$(VENV)/.installed: requirements.txt $(PY)
 	$(PIP) install --quiet --upgrade pip
 	$(PIP) install --quiet -r requirements.txt
 	touch $@

@@ -22,6 +22,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from articles import services
 from articles.models import (
     Article,
     ExtractionState,
@@ -30,7 +31,6 @@ from articles.models import (
     Source,
     Translation,
 )
-from articles.text import content_hash, normalize_body
 from entities.models import Mention
 
 ERROR_PREVIEW_CHARS = 80
@@ -129,12 +129,13 @@ class ArticleAdminForm(forms.ModelForm):
             )
         title, body = cleaned.get("title"), cleaned.get("body")
         if title and body and {"title", "body"} & set(self.changed_data):
-            digest = content_hash(" ".join(title.split()), normalize_body(body))
-            duplicate = Article.objects.filter(content_hash=digest).exclude(pk=self.instance.pk)
-            if duplicate.exists():
+            duplicate = services.article_find_duplicate(
+                title=title, body=body, exclude_pk=self.instance.pk
+            )
+            if duplicate:
                 raise forms.ValidationError(
                     _("Another article already has this title and text: %(title)s"),
-                    params={"title": duplicate.first()},
+                    params={"title": duplicate},
                     code="duplicate",
                 )
         return cleaned
@@ -250,8 +251,6 @@ class ArticleAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Re-run extraction"), permissions=["change"])
     def rerun_extraction(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
-        from articles import services
-
         article_ids = list(queryset.values_list("pk", flat=True))
         queued = services.articles_extraction_requeue(article_ids=article_ids)
         self.message_user(
@@ -266,8 +265,6 @@ class ArticleAdmin(admin.ModelAdmin):
         )
 
     def save_model(self, request: HttpRequest, obj: Article, form: ModelForm, change: bool) -> None:
-        from articles import services
-
         changes = {
             name: form.cleaned_data[name]
             for name in form.changed_data

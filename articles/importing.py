@@ -27,8 +27,7 @@ class ImportFile:
     error: str = ""
 
 
-def _size_error(size: int, limit: int | None = None) -> str:
-    limit = settings.KZEDITOR_IMPORT_MAX_FILE_BYTES if limit is None else limit
+def _size_error(size: int, limit: int) -> str:
     return (
         f"The file is {filesizeformat(size)}; the limit is {filesizeformat(limit)} "
         f"({size} > {limit} bytes)."
@@ -85,7 +84,7 @@ def expand_zip(name: str, data: bytes) -> Iterator[ImportFile]:
                 yield ImportFile(member_name, error=_type_error(member.filename))
                 continue
             if member.file_size > limit:
-                yield ImportFile(member_name, error=_size_error(member.file_size))
+                yield ImportFile(member_name, error=_size_error(member.file_size, limit))
                 continue
             try:
                 with archive.open(member) as handle:
@@ -95,7 +94,7 @@ def expand_zip(name: str, data: bytes) -> Iterator[ImportFile]:
                 yield ImportFile(member_name, error=f"The archive member cannot be read: {exc}.")
                 continue
             if len(content) > limit:
-                yield ImportFile(member_name, error=_size_error(len(content)))
+                yield ImportFile(member_name, error=_size_error(len(content), limit))
                 continue
             yield ImportFile(member_name, data=content)
 
@@ -127,8 +126,8 @@ def import_file_from_bytes(name: str, data: bytes) -> Iterator[ImportFile]:
         yield from expand_zip(name, data)
     elif suffix not in TEXT_SUFFIXES:
         yield ImportFile(name, error=_type_error(name))
-    elif len(data) > settings.KZEDITOR_IMPORT_MAX_FILE_BYTES:
-        yield ImportFile(name, error=_size_error(len(data)))
+    elif len(data) > (limit := settings.KZEDITOR_IMPORT_MAX_FILE_BYTES):
+        yield ImportFile(name, error=_size_error(len(data), limit))
     else:
         yield ImportFile(name, data=data)
 
@@ -140,12 +139,7 @@ def _read_path(path: Path, display: str) -> Iterator[ImportFile]:
         return
     try:
         size = path.stat().st_size
-        limit = (
-            settings.KZEDITOR_IMPORT_MAX_ZIP_TOTAL_BYTES
-            if suffix == ZIP_SUFFIX
-            else settings.KZEDITOR_IMPORT_MAX_FILE_BYTES
-        )
-        if size > limit:
+        if size > (limit := _limit_for(path.name)):
             yield ImportFile(display, error=_size_error(size, limit))
             return
         data = path.read_bytes()

@@ -90,6 +90,14 @@ def article_extraction_enqueue_on_commit(*, article_id: int) -> None:
     transaction.on_commit(lambda: _enqueue_extraction(article_id))
 
 
+def article_find_duplicate(
+    *, title: str, body: str, exclude_pk: int | None = None
+) -> Article | None:
+    """The article whose normalised title and body equal these, if any."""
+    digest = content_hash(" ".join(title.split()), normalize_body(body))
+    return Article.objects.filter(content_hash=digest).exclude(pk=exclude_pk).first()
+
+
 def article_create(
     *,
     title: str,
@@ -203,12 +211,11 @@ def article_update(
         changed["language_locked"] = bool(changed["language"])
     text_changed = bool({"title", "body"} & set(changed))
     if text_changed:
-        digest = content_hash(
-            changed.get("title", article.title), changed.get("body", article.body)
-        )
-        duplicate = Article.objects.filter(content_hash=digest).exclude(pk=article_id).first()
+        title, body = changed.get("title", article.title), changed.get("body", article.body)
+        duplicate = article_find_duplicate(title=title, body=body, exclude_pk=article_id)
         if duplicate:
             raise DuplicateArticleError(duplicate)
+        digest = content_hash(title, body)
         changed.update(
             content_hash=digest, extraction_state=ExtractionState.PENDING, extraction_error=""
         )

@@ -15,6 +15,7 @@ sys.path.insert(0, str(ROOT))
 
 def main() -> None:
     if "DATABASE_URL" not in os.environ:
+        (ROOT / "var").mkdir(exist_ok=True)
         handle, path = tempfile.mkstemp(
             prefix="kzeditor-bench-", suffix=".sqlite3", dir=ROOT / "var"
         )
