@@ -7,6 +7,7 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import DatabaseError, IntegrityError, transaction
@@ -25,6 +26,9 @@ from articles.models import (
 )
 from articles.parsing import ArticleParseError, ParsedArticle, parse_article_text
 from articles.text import TextDecodingError, content_hash, decode_bytes, normalize_body
+
+if TYPE_CHECKING:
+    from entities.extraction import DocumentExtraction
 
 logger = logging.getLogger(__name__)
 
@@ -348,7 +352,9 @@ def article_extract(*, article_id: int) -> str:
             title=article.title,
             body=body,
             language=article.language if article.language_locked else None,
+            reference=timezone.localtime(article.published_at or article.created_at),
         )
+        return _extraction_commit(article, body, result)
     except SoftTimeLimitExceeded:
         _extraction_failed(article_id, "Extraction took longer than the time limit.")
         return "failed"
@@ -356,27 +362,36 @@ def article_extract(*, article_id: int) -> str:
         logger.exception("Extraction of article %s failed", article_id)
         _extraction_failed(article_id, f"{type(exc).__name__}: {exc}")
         return "failed"
-    with transaction.atomic():
-        current = Article.objects.select_for_update().filter(pk=article_id).first()
-        if current is None:
-            return "missing"
-        if current.content_hash != article.content_hash or current.body != article.body:
-            return "stale"
-        updates: dict = {
-            "extraction_state": ExtractionState.DONE,
-            "extraction_error": "",
-            "extractor_version": EXTRACTOR_VERSION,
-            "extracted_content_hash": current.content_hash,
-            "extracted_at": timezone.now(),
-        }
-        if not current.language_locked:
-            updates["language"] = result.language
-            updates["language_confidence"] = result.language_confidence
-        if body != current.body:  # written by something that bypassed the services
-            digest = content_hash(current.title, body)
-            updates.update(body=body, content_hash=digest, extracted_content_hash=digest)
-            updates["version"] = F("version") + 1
-        Article.objects.filter(pk=article_id).update(**updates)
+
+
+@transaction.atomic
+def _extraction_commit(article: Article, body: str, result: DocumentExtraction) -> str:
+    """Store the results, unless the text changed while extraction ran (then the edit has
+    queued its own run and these results are stale)."""
+    from entities.extraction import EXTRACTOR_VERSION
+    from entities.services import extraction_store
+
+    current = Article.objects.select_for_update().filter(pk=article.pk).first()
+    if current is None:
+        return "missing"
+    if current.content_hash != article.content_hash or current.body != article.body:
+        return "stale"
+    updates: dict = {
+        "extraction_state": ExtractionState.DONE,
+        "extraction_error": "",
+        "extractor_version": EXTRACTOR_VERSION,
+        "extracted_content_hash": current.content_hash,
+        "extracted_at": timezone.now(),
+    }
+    if not current.language_locked:
+        updates["language"] = result.language
+        updates["language_confidence"] = result.language_confidence
+    if body != current.body:  # written by something that bypassed the services
+        digest = content_hash(current.title, body)
+        updates.update(body=body, content_hash=digest, extracted_content_hash=digest)
+        updates["version"] = F("version") + 1
+    Article.objects.filter(pk=article.pk).update(**updates)
+    extraction_store(owner=current, result=result, texts={"title": current.title, "body": body})
     return "done"
 
 

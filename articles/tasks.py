@@ -1,6 +1,7 @@
 """Celery tasks: thin wrappers that take ids and call services."""
 
 from celery import shared_task
+from celery.signals import worker_process_init
 from django.db import InterfaceError, OperationalError
 
 from articles import services
@@ -23,3 +24,12 @@ def extract_article(article_id: int) -> str:
 def sweep_stuck_extractions() -> int:
     """Re-queue articles whose extraction was never queued or whose worker died."""
     return services.articles_extraction_sweep()
+
+
+@worker_process_init.connect
+def _load_models_once(**kwargs) -> None:
+    """Each worker process loads the NLP models when it starts, not per article (and a broken
+    model fails the worker's start loudly instead of every task)."""
+    from entities.extraction import extractors_load
+
+    extractors_load()

@@ -29,10 +29,13 @@ def main() -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    from benchmarks import bench_import
+    from benchmarks import bench_extraction, bench_import
 
     try:
+        print("== import")
         bench_import.run()
+        print("== extraction")
+        bench_extraction.run()
     finally:
         db = os.environ["DATABASE_URL"]
         if db.startswith("sqlite:///") and "kzeditor-bench-" in db:

@@ -11,14 +11,15 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
-from entities.models import Alias, Entity, Mention
+from entities.linking.keys import lookup_key, translit_key
+from entities.models import Alias, DateMention, Entity, Figure, Mention, Quote
 
 
 class AliasInline(admin.TabularInline):
     model = Alias
     extra = 0
-    fields = ["text", "language", "kind", "key", "created_at"]
-    readonly_fields = ["created_at"]
+    fields = ["text", "language", "kind", "origin", "key", "translit_key", "created_at"]
+    readonly_fields = ["key", "translit_key", "origin", "created_at"]
 
 
 @admin.register(Entity)
@@ -36,15 +37,33 @@ class EntityAdmin(admin.ModelAdmin):
         "updated_at",
     ]
     list_display_links = ["__str__"]
-    list_filter = ["type", "status", ("merged_into", admin.EmptyFieldListFilter)]
+    list_filter = [
+        "type",
+        "status",
+        ("kb_slug", admin.EmptyFieldListFilter),
+        ("merged_into", admin.EmptyFieldListFilter),
+    ]
     list_select_related = ["merged_into"]
     search_fields = ["name_kk", "name_ru", "name_en", "aliases__text", "wikidata_id"]
     autocomplete_fields = ["merged_into"]
     inlines = [AliasInline]
     readonly_fields = ["created_by", "created_at", "updated_at"]
     fieldsets = [
-        (None, {"fields": ["type", "status", "name_kk", "name_ru", "name_en", "description"]}),
-        (_("Links"), {"fields": ["wikidata_id", "merged_into"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "type",
+                    "status",
+                    "name_kk",
+                    "name_ru",
+                    "name_en",
+                    "gender",
+                    "description",
+                ]
+            },
+        ),
+        (_("Links"), {"fields": ["wikidata_id", "kb_slug", "merged_into"]}),
         (
             _("Record"),
             {"classes": ["collapse"], "fields": ["created_by", "created_at", "updated_at"]},
@@ -72,15 +91,27 @@ class EntityAdmin(admin.ModelAdmin):
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
 
+    def save_formset(self, request, form, formset, change) -> None:
+        for alias in formset.save(commit=False):
+            alias.key, alias.translit_key = lookup_key(alias.text), translit_key(alias.text)
+            alias.save()
+        for alias in formset.deleted_objects:
+            alias.delete()
+
 
 @admin.register(Alias)
 class AliasAdmin(admin.ModelAdmin):
-    list_display = ["text", "entity", "language", "kind", "key", "created_at"]
-    list_filter = ["language", "kind", "entity__type"]
+    list_display = ["text", "entity", "language", "kind", "origin", "key", "translit_key"]
+    list_filter = ["language", "kind", "origin", "entity__type"]
     list_select_related = ["entity"]
     search_fields = ["text", "key", "entity__name_kk", "entity__name_ru", "entity__name_en"]
     autocomplete_fields = ["entity"]
-    readonly_fields = ["created_at"]
+    readonly_fields = ["key", "translit_key", "origin", "created_at"]
+
+    def save_model(self, request: HttpRequest, obj: Alias, form: ModelForm, change: bool) -> None:
+        # The keys are what linking looks up: always derived from the text, never typed.
+        obj.key, obj.translit_key = lookup_key(obj.text), translit_key(obj.text)
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Mention)
@@ -104,8 +135,9 @@ class MentionAdmin(admin.ModelAdmin):
     list_select_related = ["entity", "article", "translation__article"]
     search_fields = ["text"]
     date_hierarchy = "created_at"
-    autocomplete_fields = ["entity", "article", "translation"]
+    autocomplete_fields = ["entity", "suggested_entity", "article", "translation"]
     readonly_fields = [
+        "suggested_entity",
         "extractor_version",
         "reviewed_by",
         "reviewed_at",
@@ -113,7 +145,7 @@ class MentionAdmin(admin.ModelAdmin):
         "updated_at",
     ]
     fieldsets = [
-        (None, {"fields": ["text", "type", "entity", "review_status"]}),
+        (None, {"fields": ["text", "type", "entity", "suggested_entity", "review_status"]}),
         (_("Location"), {"fields": ["article", "translation", "field", "start", "end"]}),
         (
             _("Linking"),
@@ -137,3 +169,33 @@ class MentionAdmin(admin.ModelAdmin):
             obj.reviewed_by = request.user
             obj.reviewed_at = timezone.now()
         super().save_model(request, obj, form, change)
+
+
+class ExtractedSpanAdmin(admin.ModelAdmin):
+    """Figures, dates and quotes: read-mostly records; editors review them in the app."""
+
+    list_filter = ["review_status", "field", "extractor_version"]
+    list_select_related = ["article", "translation__article"]
+    search_fields = ["text"]
+    date_hierarchy = "created_at"
+    raw_id_fields = ["article", "translation"]
+    readonly_fields = ["extractor_version", "reviewed_by", "reviewed_at", "created_at"]
+
+
+@admin.register(Figure)
+class FigureAdmin(ExtractedSpanAdmin):
+    list_display = ["text", "kind", "value", "unit", "review_status", "article", "field", "start"]
+    list_filter = ["kind", "unit", *ExtractedSpanAdmin.list_filter]
+
+
+@admin.register(DateMention)
+class DateMentionAdmin(ExtractedSpanAdmin):
+    list_display = ["text", "value", "value_end", "time", "relative", "review_status", "article"]
+    list_filter = ["relative", *ExtractedSpanAdmin.list_filter]
+
+
+@admin.register(Quote)
+class QuoteAdmin(ExtractedSpanAdmin):
+    list_display = ["__str__", "speaker", "speaker_text", "review_status", "article", "field"]
+    list_select_related = ["speaker", *ExtractedSpanAdmin.list_select_related]
+    autocomplete_fields = ["speaker"]

@@ -16,6 +16,11 @@ class EntityType(models.TextChoices):
     LOCATION = "LOC", _("Place")
 
 
+class Gender(models.TextChoices):
+    MALE = "m", _("Male")
+    FEMALE = "f", _("Female")
+
+
 class Entity(models.Model):
     class Status(models.TextChoices):
         CONFIRMED = "confirmed", _("Confirmed")
@@ -27,6 +32,29 @@ class Entity(models.Model):
     name_en = models.CharField(_("name (English)"), max_length=300, blank=True)
     description = models.TextField(_("description"), blank=True)
     wikidata_id = models.CharField(_("Wikidata id"), max_length=20, blank=True)
+    gender = models.CharField(
+        _("gender"),
+        max_length=1,
+        choices=Gender.choices,
+        blank=True,
+        help_text=_("For people: keeps «Токаева» from being linked to «Токаев»."),
+    )
+    kb_slug = models.SlugField(
+        _("knowledge-base id"),
+        max_length=100,
+        blank=True,
+        help_text=_("Identifies an entity of seeds/entities.json when the file is reloaded."),
+    )
+    proposal_key = models.CharField(
+        _("proposal key"),
+        max_length=300,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "Lookup key of the name an unknown mention proposed; two workers proposing the "
+            "same name at once get one entity."
+        ),
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PROPOSED
     )
@@ -75,6 +103,17 @@ class Entity(models.Model):
                 condition=~Q(wikidata_id=""),
                 name="entity_unique_wikidata_id",
             ),
+            models.UniqueConstraint(
+                fields=["kb_slug"], condition=~Q(kb_slug=""), name="entity_unique_kb_slug"
+            ),
+            models.UniqueConstraint(
+                fields=["type", "proposal_key"],
+                condition=~Q(proposal_key=""),
+                name="entity_unique_proposal",
+            ),
+            models.CheckConstraint(
+                condition=Q(gender__in=["", "m", "f"]), name="entity_gender_valid"
+            ),
         ]
         indexes = [models.Index(fields=["type", "status"])]
 
@@ -95,6 +134,11 @@ class Alias(models.Model):
         INFLECTED = "inflected", _("Inflected form")
         TRANSLITERATION = "transliteration", _("Transliteration")
 
+    class Origin(models.TextChoices):
+        KNOWLEDGE_BASE = "kb", _("Seed knowledge base")
+        EDITOR = "editor", _("Editor")
+        EXTRACTION = "extraction", _("Extraction")
+
     entity = models.ForeignKey(
         Entity, verbose_name=_("entity"), on_delete=models.CASCADE, related_name="aliases"
     )
@@ -106,6 +150,16 @@ class Alias(models.Model):
         help_text=_("Normalised form used for matching (case, script and spacing folded)."),
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.NAME)
+    translit_key = models.CharField(
+        _("transliteration key"),
+        max_length=300,
+        blank=True,
+        db_index=True,
+        help_text=_("Script-independent key: Тоқаев, Токаев and Tokayev share it."),
+    )
+    origin = models.CharField(
+        _("origin"), max_length=10, choices=Origin.choices, default=Origin.EDITOR
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -123,60 +177,44 @@ class Alias(models.Model):
         return self.text
 
 
-class Mention(models.Model):
-    """A span of an article's (or a translation's) title or body that names an entity."""
+class ReviewStatus(models.TextChoices):
+    SUGGESTED = "suggested", _("Suggested")
+    CONFIRMED = "confirmed", _("Confirmed")
+    REJECTED = "rejected", _("Rejected")
 
-    class Field(models.TextChoices):
-        TITLE = "title", _("Title")
-        BODY = "body", _("Body")
 
-    class Method(models.TextChoices):
-        EXACT = "exact", _("Exact alias")
-        INFLECTION = "inflection", _("Inflected form")
-        TRANSLITERATION = "transliteration", _("Transliteration")
-        LEMMA = "lemma", _("Lemma")
-        FUZZY = "fuzzy", _("Fuzzy match")
-        MANUAL = "manual", _("Manual")
-        NONE = "", _("Not linked")
+class TextField(models.TextChoices):
+    TITLE = "title", _("Title")
+    BODY = "body", _("Body")
 
-    class Review(models.TextChoices):
-        SUGGESTED = "suggested", _("Suggested")
-        CONFIRMED = "confirmed", _("Confirmed")
-        REJECTED = "rejected", _("Rejected")
+
+class ExtractedSpan(models.Model):
+    """A span of an article's (or a translation's) title or body that extraction found or an
+    editor marked. Editors' decisions (confirmed, rejected) survive re-extraction."""
+
+    Field = TextField
+    Review = ReviewStatus
 
     article = models.ForeignKey(
         "articles.Article",
         on_delete=models.CASCADE,
         null=True,
         blank=True,
-        related_name="mentions",
+        related_name="%(class)ss",
     )
     translation = models.ForeignKey(
         "articles.Translation",
         on_delete=models.CASCADE,
         null=True,
         blank=True,
-        related_name="mentions",
+        related_name="%(class)ss",
     )
-    field = models.CharField(_("field"), max_length=5, choices=Field.choices)
+    field = models.CharField(_("field"), max_length=5, choices=TextField.choices)
     start = models.PositiveIntegerField(_("start"))
     end = models.PositiveIntegerField(_("end"))
     text = models.CharField(_("text"), max_length=500)
-    type = models.CharField(_("type"), max_length=3, choices=EntityType.choices)
-    entity = models.ForeignKey(
-        Entity,
-        verbose_name=_("entity"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="mentions",
-    )
-    confidence = models.FloatField(_("confidence"), default=1.0)
-    method = models.CharField(
-        _("link method"), max_length=20, choices=Method.choices, blank=True, default=""
-    )
     review_status = models.CharField(
-        _("review"), max_length=10, choices=Review.choices, default=Review.SUGGESTED
+        _("review"), max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.SUGGESTED
     )
     extractor_version = models.CharField(_("extractor version"), max_length=40, blank=True)
     reviewed_by = models.ForeignKey(
@@ -191,35 +229,88 @@ class Mention(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        abstract = True
         ordering = ["field", "start"]
-        verbose_name = _("mention")
-        verbose_name_plural = _("mentions")
         constraints = [
             models.CheckConstraint(
                 condition=(Q(article__isnull=False) & Q(translation__isnull=True))
                 | (Q(article__isnull=True) & Q(translation__isnull=False)),
-                name="mention_in_article_xor_translation",
+                name="%(class)s_in_article_xor_translation",
             ),
-            models.CheckConstraint(condition=Q(end__gt=F("start")), name="mention_span_valid"),
+            models.CheckConstraint(condition=Q(end__gt=F("start")), name="%(class)s_span_valid"),
+            models.CheckConstraint(
+                condition=Q(field__in=["title", "body"]), name="%(class)s_field_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(review_status__in=ReviewStatus.values),
+                name="%(class)s_review_status_valid",
+            ),
+            models.UniqueConstraint(
+                fields=["article", "field", "start", "end"],
+                condition=Q(article__isnull=False),
+                name="%(class)s_unique_span_per_article",
+            ),
+            models.UniqueConstraint(
+                fields=["translation", "field", "start", "end"],
+                condition=Q(translation__isnull=False),
+                name="%(class)s_unique_span_per_translation",
+            ),
+        ]
+
+    @property
+    def is_decided(self) -> bool:
+        """An editor's decision, kept when the text is extracted again."""
+        return self.review_status != ReviewStatus.SUGGESTED
+
+
+class Mention(ExtractedSpan):
+    """A span that names a person, organisation or place, linked to an entity."""
+
+    class Method(models.TextChoices):
+        EXACT = "exact", _("Exact alias")
+        INFLECTION = "inflection", _("Inflected form")
+        TRANSLITERATION = "transliteration", _("Transliteration")
+        LEMMA = "lemma", _("Lemma")
+        FUZZY = "fuzzy", _("Fuzzy match")
+        MANUAL = "manual", _("Manual")
+        NONE = "", _("Not linked")
+
+    type = models.CharField(_("type"), max_length=3, choices=EntityType.choices)
+    entity = models.ForeignKey(
+        Entity,
+        verbose_name=_("entity"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="mentions",
+    )
+    suggested_entity = models.ForeignKey(
+        Entity,
+        verbose_name=_("suggested entity"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="suggested_mentions",
+        help_text=_(
+            "A lemma or fuzzy match is only offered for review, never linked silently."
+        ),
+    )
+    confidence = models.FloatField(_("confidence"), default=1.0)
+    method = models.CharField(
+        _("link method"), max_length=20, choices=Method.choices, blank=True, default=""
+    )
+
+    class Meta(ExtractedSpan.Meta):
+        verbose_name = _("mention")
+        verbose_name_plural = _("mentions")
+        constraints = [
+            *ExtractedSpan.Meta.constraints,
             models.CheckConstraint(
                 condition=Q(confidence__gte=0) & Q(confidence__lte=1),
                 name="mention_confidence_in_unit_range",
             ),
             models.CheckConstraint(
-                condition=Q(field__in=["title", "body"]), name="mention_field_valid"
-            ),
-            models.CheckConstraint(
                 condition=Q(type__in=EntityType.values), name="mention_type_valid"
-            ),
-            models.UniqueConstraint(
-                fields=["article", "field", "start", "end"],
-                condition=Q(article__isnull=False),
-                name="mention_unique_span_per_article",
-            ),
-            models.UniqueConstraint(
-                fields=["translation", "field", "start", "end"],
-                condition=Q(translation__isnull=False),
-                name="mention_unique_span_per_translation",
             ),
         ]
         indexes = [
@@ -228,3 +319,97 @@ class Mention(models.Model):
 
     def __str__(self) -> str:
         return f"{self.text} [{self.type}]"
+
+
+class FigureKind(models.TextChoices):
+    MONEY = "money", _("Money")
+    PERCENT = "percent", _("Percentage")
+    QUANTITY = "quantity", _("Quantity")
+
+
+class Figure(ExtractedSpan):
+    """Money, a percentage or a quantity with its normalised value («7,4 млрд долларов» →
+    7400000000 USD)."""
+
+    Kind = FigureKind
+
+    kind = models.CharField(_("kind"), max_length=10, choices=FigureKind.choices)
+    value = models.DecimalField(_("value"), max_digits=30, decimal_places=6)
+    unit = models.CharField(
+        _("unit"), max_length=20, help_text=_("ISO 4217 code for money, % or a unit symbol.")
+    )
+
+    class Meta(ExtractedSpan.Meta):
+        verbose_name = _("figure")
+        verbose_name_plural = _("figures")
+        constraints = [
+            *ExtractedSpan.Meta.constraints,
+            models.CheckConstraint(
+                condition=Q(kind__in=FigureKind.values), name="figure_kind_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["kind", "unit"])]
+
+    def __str__(self) -> str:
+        return f"{self.text} = {self.value.normalize():f} {self.unit}"
+
+
+class DateMention(ExtractedSpan):
+    """An absolute or relative date resolved to a day, or a range of days."""
+
+    article = models.ForeignKey(
+        "articles.Article", on_delete=models.CASCADE, null=True, blank=True, related_name="dates"
+    )
+    translation = models.ForeignKey(
+        "articles.Translation",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="dates",
+    )
+    value = models.DateField(_("date"))
+    value_end = models.DateField(_("until"), null=True, blank=True)
+    time = models.CharField(_("time"), max_length=5, blank=True)
+    relative = models.BooleanField(
+        _("relative"), default=False, help_text=_("«Бүгін», «вчера»: resolved against the date.")
+    )
+
+    class Meta(ExtractedSpan.Meta):
+        verbose_name = _("date")
+        verbose_name_plural = _("dates")
+        constraints = [
+            *ExtractedSpan.Meta.constraints,
+            models.CheckConstraint(
+                condition=Q(value_end__isnull=True) | Q(value_end__gte=F("value")),
+                name="datemention_range_ordered",
+            ),
+        ]
+        indexes = [models.Index(fields=["value"])]
+
+    def __str__(self) -> str:
+        end = f"…{self.value_end.isoformat()}" if self.value_end else ""
+        return f"{self.text} = {self.value.isoformat()}{end}"
+
+
+class Quote(ExtractedSpan):
+    """Quoted words and who said them; the speaker is linked to an entity when known."""
+
+    text = models.TextField(_("text"))
+    speaker_text = models.CharField(_("speaker as written"), max_length=300, blank=True)
+    speaker_start = models.PositiveIntegerField(null=True, blank=True)
+    speaker_end = models.PositiveIntegerField(null=True, blank=True)
+    speaker = models.ForeignKey(
+        Entity,
+        verbose_name=_("speaker"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="quotes",
+    )
+
+    class Meta(ExtractedSpan.Meta):
+        verbose_name = _("quote")
+        verbose_name_plural = _("quotes")
+
+    def __str__(self) -> str:
+        return self.text[:80]

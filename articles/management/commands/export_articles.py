@@ -1,0 +1,47 @@
+"""``python manage.py export_articles --format jsonl``: every article with its extraction, one
+JSON object per line (the contract integrations and evaluations rely on)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from articles.export import article_export_records
+from articles.models import ArticleStatus, Language
+
+
+class Command(BaseCommand):
+    help = (
+        "Export articles with their mentions, figures, dates and quotes as JSON lines "
+        "(stdout, or --output FILE)."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--format", choices=["jsonl"], default="jsonl")
+        parser.add_argument("--output", type=Path, help="Write here instead of stdout.")
+        parser.add_argument("--language", choices=Language.values)
+        parser.add_argument("--status", choices=ArticleStatus.values)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        output = options["output"]
+        try:
+            stream = output.open("w", encoding="utf-8") if output else None
+        except OSError as exc:
+            raise CommandError(f"Cannot write {output}: {exc.strerror}.") from None
+        out = stream or (self.stdout._out if hasattr(self.stdout, "_out") else sys.stdout)
+        count = 0
+        try:
+            for record in article_export_records(
+                language=options["language"] or "", status=options["status"] or ""
+            ):
+                out.write(json.dumps(record, ensure_ascii=False) + "\n")
+                count += 1
+        finally:
+            if stream:
+                stream.close()
+        if output:
+            self.stderr.write(f"{count} article(s) written to {output}.")
