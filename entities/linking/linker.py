@@ -282,6 +282,15 @@ def _decide(analysis: _Analysis) -> Link:
                 suggested_entity_id=pool[0].entity_id,
             )
         chosen = pool[0]
+        if not mention.text[:1].isupper() and not mention.text[:1].isdigit():
+            # «теңіз» (a sea) is not «Теңіз» (the field): a lowercase span is only offered.
+            return Link(
+                entity_id=None,
+                method=method,
+                confidence=round(confidence / 2, 3),
+                type=mention.type,
+                suggested_entity_id=chosen.entity_id,
+            )
         return Link(
             entity_id=chosen.entity_id,
             method=method,

@@ -145,3 +145,9 @@ def test_editor_alias_links_next_time() -> None:
     alias_add(entity=entity, text="АСМ", language="kk")
     assert Alias.objects.get(entity=entity, key="асм").origin == Alias.Origin.EDITOR
     assert link("АСМ-ның", "ORG", "kk").entity_id == entity.pk
+
+
+def test_a_lowercase_common_word_is_only_offered() -> None:
+    found = link("теңіз", "LOC", "kk")  # «sea»; «Теңіз» is the oil field
+    assert found.entity_id is None
+    assert found.suggested_entity_id == entity_named("Теңіз").pk
