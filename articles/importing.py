@@ -149,15 +149,24 @@ def _read_path(path: Path, display: str) -> Iterator[ImportFile]:
     yield from import_file_from_bytes(display, data)
 
 
+# Files a folder of articles usually also holds (a README, a knowledge base): a folder walk
+# passes over them; naming one explicitly still reports it as unsupported.
+FOLDER_SKIPPED_SUFFIXES = {".md", ".json", ".yaml", ".yml", ".csv", ".rst"}
+
+
 def import_files_from_paths(paths: Iterable[str | Path]) -> Iterator[ImportFile]:
-    """Files, folders (recursively, sorted, hidden files skipped) and zip archives."""
+    """Files, folders (recursively, sorted; hidden files and documentation/data files such as
+    README.md or entities.json skipped) and zip archives."""
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
             for child in sorted(p for p in path.rglob("*") if p.is_file()):
                 relative = child.relative_to(path)
-                if not _is_hidden(relative.as_posix()):
-                    yield from _read_path(child, str(child))
+                if _is_hidden(relative.as_posix()):
+                    continue
+                if child.suffix.lower() in FOLDER_SKIPPED_SUFFIXES:
+                    continue
+                yield from _read_path(child, str(child))
         elif path.exists():
             yield from _read_path(path, str(path))
         else:

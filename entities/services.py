@@ -438,22 +438,27 @@ def mention_add(
     entity: Entity | None,
     user: AbstractBaseUser | None,
 ) -> Mention:
-    """An editor marks a span the extractor missed."""
+    """An editor marks a span the extractor missed (or takes over the machine's mention of
+    exactly that span: it becomes the editor's, confirmed)."""
     text = getattr(owner, field)
     if not 0 <= start < end <= len(text):
         raise ValueError(f"The span {start}–{end} is outside the {field}.")
-    return Mention.objects.create(
+    mention, _ = Mention.objects.update_or_create(
         **_owner_filter(owner),
         field=field,
         start=start,
         end=end,
-        text=text[start:end][:500],
-        type=entity.type if entity else entity_type,
-        entity=entity,
-        method=Mention.Method.MANUAL,
-        confidence=1.0,
-        review_status=ReviewStatus.CONFIRMED,
-        reviewed_by=user if user and user.is_authenticated else None,
-        reviewed_at=timezone.now(),
-        extractor_version=EXTRACTOR_VERSION,
+        defaults={
+            "text": text[start:end][:500],
+            "type": entity.type if entity else entity_type,
+            "entity": entity,
+            "suggested_entity": None,
+            "method": Mention.Method.MANUAL,
+            "confidence": 1.0,
+            "review_status": ReviewStatus.CONFIRMED,
+            "reviewed_by": user if user and user.is_authenticated else None,
+            "reviewed_at": timezone.now(),
+            "extractor_version": EXTRACTOR_VERSION,
+        },
     )
+    return mention

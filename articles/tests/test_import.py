@@ -529,6 +529,8 @@ def test_paths_folders_are_walked_sorted_and_hidden_files_skipped(tmp_path: Path
     (tmp_path / ".hidden.txt").write_bytes(PNG)
     (tmp_path / ".git" / "config").write_bytes(PNG)
     (tmp_path / "notes.docx").write_bytes(b"PK\x03\x04")
+    (tmp_path / "README.md").write_text("# seeds", encoding="utf-8")
+    (tmp_path / "entities.json").write_text("{}", encoding="utf-8")
 
     files = list(import_files_from_paths([tmp_path, tmp_path / "missing.txt"]))
 
@@ -540,6 +542,8 @@ def test_paths_folders_are_walked_sorted_and_hidden_files_skipped(tmp_path: Path
     ]
     assert files[2].error.startswith("Unsupported file type «.docx»")
     assert files[3].error == "No such file or folder."
+    [named] = import_files_from_paths([tmp_path / "README.md"])
+    assert named.error.startswith("Unsupported file type «.md»")
 
 
 # -- the management command ----------------------------------------------------------------

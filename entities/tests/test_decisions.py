@@ -105,3 +105,30 @@ def test_decisions_move_with_their_words_and_go_with_them(
     assert stored[kept.start : kept.end] == kept.text
     assert kept.review_status == ReviewStatus.CONFIRMED
     assert not Mention.objects.filter(pk=sinopec.pk).exists()  # its words are gone
+
+
+def test_marking_a_span_the_machine_found_takes_it_over(article, editor) -> None:
+    machine = Mention.objects.filter(article=article, review_status="suggested").first()
+    count = Mention.objects.filter(article=article).count()
+    taken = mention_add(
+        owner=article,
+        field=machine.field,
+        start=machine.start,
+        end=machine.end,
+        entity_type="ORG",
+        entity=None,
+        user=editor,
+    )
+    assert taken.pk == machine.pk
+    assert (taken.method, taken.review_status, taken.type) == ("manual", "confirmed", "ORG")
+    assert Mention.objects.filter(article=article).count() == count
+    with pytest.raises(ValueError, match="outside"):
+        mention_add(
+            owner=article,
+            field="title",
+            start=5,
+            end=10_000,
+            entity_type="PER",
+            entity=None,
+            user=editor,
+        )
