@@ -13,6 +13,7 @@ from articles.models import Article, ExtractionState, ImportBatch
 from articles.services import articles_import
 from articles.tasks import extract_article
 from entities.extraction import EXTRACTOR_VERSION
+from entities.models import Alias, Figure, Mention
 
 pytestmark = pytest.mark.integration
 
@@ -45,6 +46,10 @@ def test_import_is_extracted_by_a_separate_worker_process(celery_worker_process)
     assert celery_worker_process.poll() is None
     # The work was done by the worker process, not in this one.
     assert worker_log(celery_worker_process).count("succeeded in") == 3
+    # ... and it linked: Tokayev in all three articles, one entity, written by the worker.
+    tokayev = Alias.objects.get(key="токаев").entity
+    assert Mention.objects.filter(entity=tokayev).values("article").distinct().count() == 3
+    assert Figure.objects.filter(unit="USD", value=7_400_000_000).exists()
 
 
 def test_worker_runs_a_task_twice_harmlessly(celery_worker_process):
