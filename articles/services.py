@@ -352,7 +352,9 @@ def article_extract(*, article_id: int) -> str:
             title=article.title,
             body=body,
             language=article.language if article.language_locked else None,
-            reference=timezone.localtime(article.published_at or article.created_at),
+            # Relative dates («вчера») and years left out resolve against the publication
+            # date; without one they are not guessed (the import time may be years later).
+            reference=timezone.localtime(article.published_at) if article.published_at else None,
         )
         return _extraction_commit(article, body, result)
     except SoftTimeLimitExceeded:

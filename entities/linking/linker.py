@@ -374,14 +374,23 @@ def _alias_choices(entity_type: str) -> dict[str, int]:
 
 
 def _is_proposable(text: str, entity_type: str) -> bool:
-    """Tagger noise must not grow the knowledge base: a name starts with a capital (or is an
-    abbreviation or a Latin word) and a person needs two words (first name and surname)."""
+    """Tagger noise must not grow the knowledge base: a name starts with a capital, and a
+    person needs two words written like names (first name and surname; initials allowed)."""
     words = text.split()
     if not words or len(text) < 2 or not text[0].isupper():
         return False
-    if entity_type == "PER" and len(words) < 2:
-        return False
+    if entity_type == "PER":
+        # Two or more words, each written like a name («Ерлан Сапаров»), not «Тоқаев ШЫҰ».
+        return len(words) >= 2 and all(_looks_like_a_name(word) for word in words)
     return any(ch.isalpha() for ch in text)
+
+
+def _looks_like_a_name(word: str) -> bool:
+    parts = [part for part in re.split(r"[-.]", word) if part]
+    return bool(parts) and all(
+        part[0].isupper() and (len(part) == 1 or any(ch.islower() for ch in part[1:]))
+        for part in parts
+    )
 
 
 def _propose(

@@ -151,3 +151,17 @@ def test_a_lowercase_common_word_is_only_offered() -> None:
     found = link("теңіз", "LOC", "kk")  # «sea»; «Теңіз» is the oil field
     assert found.entity_id is None
     assert found.suggested_entity_id == entity_named("Теңіз").pk
+
+
+@pytest.mark.parametrize(
+    "text", ["Тоқаев ШЫҰ", "Транскаспий", "мемлекет басшысы", "Ерлан САПАРОВ ЖШС"]
+)
+def test_tagger_noise_does_not_propose_people(text) -> None:
+    count = Entity.objects.count()
+    found = link(text, "PER", "kk")
+    assert not found.proposed
+    assert Entity.objects.count() == count
+
+
+def test_initials_are_a_name() -> None:
+    assert link("Е.Б. Сапаров", "PER", "ru").proposed

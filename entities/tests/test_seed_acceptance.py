@@ -110,6 +110,9 @@ def test_dates_are_resolved(seed_articles) -> None:
         DateMention.objects.filter(article=seed_articles["003"]).values_list("value", flat=True)
     )
     assert date(2025, 9, 2) in ru_dates
+    # 003 has no publication date: its «сегодня» is not guessed from the import time.
+    assert seed_articles["003"].published_at is None
+    assert not DateMention.objects.filter(article=seed_articles["003"], relative=True).exists()
     kk = DateMention.objects.filter(article=seed_articles["004"])
     assert date(2025, 8, 30) in set(kk.values_list("value", flat=True))
     assert kk.filter(value=date(2025, 8, 31), value_end=date(2025, 9, 3)).exists()
