@@ -291,9 +291,7 @@ class Mention(ExtractedSpan):
         null=True,
         blank=True,
         related_name="suggested_mentions",
-        help_text=_(
-            "A lemma or fuzzy match is only offered for review, never linked silently."
-        ),
+        help_text=_("A lemma or fuzzy match is only offered for review, never linked silently."),
     )
     confidence = models.FloatField(_("confidence"), default=1.0)
     method = models.CharField(
