@@ -6,12 +6,14 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
 from django.views.decorators.http import require_http_methods
 
 from articles import selectors, services
 from articles.forms import ImportUploadForm
 from articles.importing import ImportFile, import_file_from_upload
 from articles.models import ArticleStatus, ImportBatch, Language
+from entities.selectors import extraction_summary
 
 PAGE_SIZE = 50
 
@@ -48,7 +50,10 @@ def article_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
     article = get_object_or_404(selectors.articles_visible_to(request.user), pk=pk)
-    return render(request, "articles/article_detail.html", {"article": article})
+    extraction = extraction_summary(owner=article, language=get_language()[:2])
+    return render(
+        request, "articles/article_detail.html", {"article": article, "extraction": extraction}
+    )
 
 
 def _uploaded_files(form: ImportUploadForm) -> list[ImportFile]:

@@ -156,5 +156,10 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         # In-process (eager) tasks would print a line per article into commands' output.
         "celery.app.trace": {"level": "WARNING" if CELERY_TASK_ALWAYS_EAGER else "INFO"},
+        # Model loading chatter (dictionary paths, versions) once per process.
+        "pymorphy3": {"level": "WARNING"},
+        "pymorphy2": {"level": "WARNING"},
+        # The in-memory broker of eager mode has no host name, and says so on every import.
+        "kombu.connection": {"level": "ERROR" if CELERY_TASK_ALWAYS_EAGER else "WARNING"},
     },
 }
