@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -316,55 +316,40 @@ def extraction_store(
     Mention.objects.bulk_create(mentions)
     all_mentions = [*kept[Mention], *mentions]
 
-    Figure.objects.bulk_create(
-        Figure(
-            **owner_fields,
-            field=name,
-            start=span.start,
-            end=span.end,
-            text=span.text[:500],
-            kind=span.kind,
-            value=span.value,
-            unit=span.unit,
-            extractor_version=EXTRACTOR_VERSION,
-        )
-        for name, found in result.fields.items()
-        for span in found.figures
-        if not _overlaps(name, span.start, span.end, kept[Figure])
+    _spans_create(
+        Figure,
+        owner_fields,
+        result,
+        "figures",
+        kept[Figure],
+        lambda _field, span: {"kind": span.kind, "value": span.value, "unit": span.unit},
     )
-    DateMention.objects.bulk_create(
-        DateMention(
-            **owner_fields,
-            field=name,
-            start=span.start,
-            end=span.end,
-            text=span.text[:500],
-            value=span.value,
-            value_end=span.value_end,
-            time=span.time,
-            relative=span.relative,
-            extractor_version=EXTRACTOR_VERSION,
-        )
-        for name, found in result.fields.items()
-        for span in found.dates
-        if not _overlaps(name, span.start, span.end, kept[DateMention])
+    _spans_create(
+        DateMention,
+        owner_fields,
+        result,
+        "dates",
+        kept[DateMention],
+        lambda _field, span: {
+            "value": span.value,
+            "value_end": span.value_end,
+            "time": span.time,
+            "relative": span.relative,
+        },
     )
-    Quote.objects.bulk_create(
-        Quote(
-            **owner_fields,
-            field=name,
-            start=span.start,
-            end=span.end,
-            text=span.text,
-            speaker_text=span.speaker_text[:300],
-            speaker_start=span.speaker_start,
-            speaker_end=span.speaker_end,
-            speaker_id=_speaker_entity(name, span, all_mentions, language),
-            extractor_version=EXTRACTOR_VERSION,
-        )
-        for name, found in result.fields.items()
-        for span in found.quotes
-        if not _overlaps(name, span.start, span.end, kept[Quote])
+    _spans_create(
+        Quote,
+        owner_fields,
+        result,
+        "quotes",
+        kept[Quote],
+        lambda field, span: {
+            "text": span.text,  # a quote may be longer than other spans' 500 characters
+            "speaker_text": span.speaker_text[:300],
+            "speaker_start": span.speaker_start,
+            "speaker_end": span.speaker_end,
+            "speaker_id": _speaker_entity(field, span, all_mentions, language),
+        },
     )
     return {
         model._meta.model_name: model.objects.filter(**owner_fields).count()
@@ -373,6 +358,33 @@ def extraction_store(
 
 
 SPAN_MODELS: tuple[type[ExtractedSpan], ...] = (Mention, Figure, DateMention, Quote)
+
+
+def _spans_create(
+    model: type[ExtractedSpan],
+    owner_fields: dict[str, Any],
+    result: DocumentExtraction,
+    kind: str,
+    kept: list[ExtractedSpan],
+    own_fields: Callable[[str, Any], dict[str, Any]],
+) -> None:
+    """Store one kind of span of every field, except where an editor's decision lies."""
+    model.objects.bulk_create(
+        model(
+            **{
+                **owner_fields,
+                "field": name,
+                "start": span.start,
+                "end": span.end,
+                "text": span.text[:500],
+                "extractor_version": EXTRACTOR_VERSION,
+                **own_fields(name, span),
+            }
+        )
+        for name, found in result.fields.items()
+        for span in getattr(found, kind)
+        if not _overlaps(name, span.start, span.end, kept)
+    )
 
 
 def _speaker_entity(

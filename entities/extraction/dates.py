@@ -21,7 +21,12 @@ import re
 from dataclasses import dataclass
 from types import ModuleType
 
-from entities.extraction.lexicons import LexiconLookup, alternation, language_lexicons
+from entities.extraction.lexicons import (
+    LexiconLookup,
+    alternation,
+    language_lexicons,
+    merge_overlapping,
+)
 from entities.extraction.types import DateSpan
 
 _LETTER = r"[^\W\d_]"
@@ -213,17 +218,6 @@ def _dates(text: str, c: _Compiled, reference: datetime.date | None) -> list[Dat
     return found
 
 
-def _merge(groups: list[list[DateSpan]]) -> list[DateSpan]:
-    """Spans from several lexicons, longest first where they overlap, in text order."""
-    spans = sorted((s for group in groups for s in group), key=lambda s: (s.start, -s.end))
-    merged: list[DateSpan] = []
-    for span in spans:
-        if merged and span.start < merged[-1].end:
-            continue
-        merged.append(span)
-    return merged
-
-
 def extract_dates(
     text: str,
     language: str,
@@ -237,4 +231,4 @@ def extract_dates(
     compiled = _COMPILED.get(language)
     if compiled is not None:
         return _dates(text, compiled, reference)
-    return _merge([_dates(text, c, reference) for c in _COMPILED.values()])
+    return merge_overlapping([_dates(text, c, reference) for c in _COMPILED.values()])

@@ -17,7 +17,12 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from types import ModuleType
 
-from entities.extraction.lexicons import LexiconLookup, alternation, language_lexicons
+from entities.extraction.lexicons import (
+    LexiconLookup,
+    alternation,
+    language_lexicons,
+    merge_overlapping,
+)
 from entities.extraction.types import FigureSpan
 
 _LETTER = r"[^\W\d_]"
@@ -162,17 +167,6 @@ def _figures(text: str, compiled: _Compiled) -> list[FigureSpan]:
     return found
 
 
-def _merge(groups: list[list[FigureSpan]]) -> list[FigureSpan]:
-    """Spans from several lexicons, longest first where they overlap, in text order."""
-    spans = sorted((s for group in groups for s in group), key=lambda s: (s.start, -s.end))
-    merged: list[FigureSpan] = []
-    for span in spans:
-        if merged and span.start < merged[-1].end:
-            continue
-        merged.append(span)
-    return merged
-
-
 def extract_figures(text: str, language: str) -> list[FigureSpan]:
     """Figures in ``text`` in order; an unknown ``language`` tries every lexicon."""
     if not text:
@@ -180,4 +174,4 @@ def extract_figures(text: str, language: str) -> list[FigureSpan]:
     compiled = _COMPILED.get(language)
     if compiled is not None:
         return _figures(text, compiled)
-    return _merge([_figures(text, c) for c in _COMPILED.values()])
+    return merge_overlapping([_figures(text, c) for c in _COMPILED.values()])

@@ -8,11 +8,12 @@ import pkgutil
 import re
 from functools import cache
 from types import ModuleType
-from typing import Generic, TypeVar
+from typing import Generic, Protocol, TypeVar
 
 from entities.extraction import languages
 
 Value = TypeVar("Value")
+Span = TypeVar("Span", bound="_HasOffsets")
 _CACHE_LIMIT = 50_000  # distinct word forms; a long-running worker must not grow forever
 
 
@@ -51,3 +52,19 @@ class LexiconLookup(Generic[Value]):
                 self._cache.clear()
             self._cache[key] = next((v for p, v in self._entries if p.fullmatch(word)), None)
         return self._cache[key]
+
+
+class _HasOffsets(Protocol):
+    start: int
+    end: int
+
+
+def merge_overlapping(groups: list[list[Span]]) -> list[Span]:
+    """Spans from several lexicons, in text order; where two overlap the longer one wins."""
+    spans = sorted((s for group in groups for s in group), key=lambda s: (s.start, -s.end))
+    merged: list[Span] = []
+    for span in spans:
+        if merged and span.start < merged[-1].end:
+            continue
+        merged.append(span)
+    return merged
