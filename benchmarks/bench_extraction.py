@@ -25,7 +25,8 @@ start = time.perf_counter()
 from entities.extraction import extractors_load
 extractors_load()
 load = time.perf_counter() - start
-print(json.dumps({"load": load, "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({"load": load, "rss_mb": rss_mb}))
 """
 
 
@@ -35,8 +36,7 @@ def _articles(language: str, count: int) -> list[str]:
     seeds = [
         p.read_text(encoding="utf-8")
         for p in sorted(SEEDS.glob("*.txt"))
-        if (found := detect_language(p.read_text(encoding="utf-8")))
-        and found.language == language
+        if (found := detect_language(p.read_text(encoding="utf-8"))) and found.language == language
     ]
     text = "\n\n".join(seeds)
     while len(text) < ARTICLE_CHARS * 2:
@@ -61,7 +61,7 @@ def run(count: int = 40) -> None:
     from entities.extraction.languages.kk.ner import kazakh_ner
     from entities.extraction.languages.ru.ner import load_russian_tagger
 
-    completed = subprocess.run(  # noqa: S603 - our own interpreter and script
+    completed = subprocess.run(
         [sys.executable, "-c", "import django; django.setup();" + _LOAD_SCRIPT],
         capture_output=True,
         text=True,

@@ -26,6 +26,18 @@ class Command(BaseCommand):
             help="drop features seen fewer times in training",
         )
         parser.add_argument(
+            "--folds",
+            type=int,
+            default=training.DEFAULT_FOLDS,
+            help="cross-validation folds of the train-name gazetteer (0: no such gazetteer)",
+        )
+        parser.add_argument(
+            "--kb",
+            type=Path,
+            default=training.DEFAULT_KB_PATH,
+            help="knowledge base JSON for the name gazetteer ('none' to skip)",
+        )
+        parser.add_argument(
             "--evaluate-only", action="store_true", help="score the existing model on dev.iob"
         )
 
@@ -48,6 +60,8 @@ class Command(BaseCommand):
             c2=float(options["c2"]),  # type: ignore[arg-type]
             max_iterations=int(options["max_iterations"]),  # type: ignore[arg-type]
             min_freq=int(options["min_freq"]),  # type: ignore[arg-type]
+            folds=int(options["folds"]),  # type: ignore[arg-type]
+            kb_path=None if str(options["kb"]).lower() == "none" else options["kb"],  # type: ignore[arg-type]
             evaluate_only=evaluate_only,
         )
         if result.params:

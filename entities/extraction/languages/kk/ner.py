@@ -13,7 +13,9 @@ LREC 2022, ISSAI (Nazarbayev University), CC BY 4.0. See docs/ner-kk.md."""
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
 
@@ -22,6 +24,15 @@ import pycrfsuite
 from entities.extraction.types import EntitySpan
 
 MODEL_PATH: Path = Path(__file__).with_name("ner_kk.crfsuite")
+
+
+def data_path(model_path: Path | str) -> Path:
+    """The data file that belongs to a model file (written next to it by training): stem
+    vocabulary and gazetteers."""
+    return Path(model_path).with_suffix(".data.json")
+
+
+DATA_PATH: Path = data_path(MODEL_PATH)
 
 # KazNERD tokenisation: letters/digits joined by hyphens stay one token («Қасым-Жомарт»,
 # «1-інші», «АҚШ-тың»), «%-ке» is one token, every other punctuation mark is its own token
@@ -85,22 +96,58 @@ def tokenize(text: str) -> list[tuple[int, int]]:
     return [m.span() for m in _TOKEN_RE.finditer(text)]
 
 
-def stem(word: str) -> str:
-    """Lower-cased word with up to three Kazakh inflectional endings stripped."""
-    w = word.lower()
-    if not w.isalpha():
-        return w
+# Word frequencies in KazNERD train.iob (lower-case, seen at least twice), stored with the model.
+# The greedy stripping over-strips («астана» → «аста», «алматы» → «алма»), so ``stem`` returns
+# the shortest word form along the stripping chain («астананың» → «астана» → «аста») that is at
+# least a quarter as frequent as the most frequent one, and the fully stripped form only when
+# none of them is a known word.
+_stem_freq: dict[str, int] = {}
+
+
+def _strip_chain(w: str) -> list[str]:
+    chain = [w]
     for _ in range(3):
         for ending in _ENDINGS:
             if w.endswith(ending) and len(w) - len(ending) >= _MIN_STEM:
                 w = w[: -len(ending)]
+                chain.append(w)
                 break
         else:
             break
-    return w
+    return chain
 
 
-_TRIGGERS = {stem(w): kind for kind, ws in _TRIGGER_WORDS.items() for w in ws.split()}
+def stem(word: str) -> str:
+    """Lower-cased word with Kazakh inflectional endings stripped (see ``_stem_freq``)."""
+    w = word.lower()
+    if not w.isalpha():
+        return w
+    chain = _strip_chain(w)
+    freq = _stem_freq
+    if len(chain) == 1 or not freq:
+        return chain[-1]
+    counts = [freq.get(c, 0) for c in chain]
+    top = max(counts)
+    if not top:
+        return chain[-1]
+    # The shortest known form that is not much rarer than the most frequent one.
+    for cand, f in zip(reversed(chain), reversed(counts), strict=True):
+        if f * 4 >= top:
+            return cand
+    return chain[-1]
+
+
+_TRIGGERS: dict[str, str] = {}
+
+
+def set_stem_vocabulary(freq: dict[str, int]) -> dict[str, int]:
+    """Install the word frequencies ``stem`` uses (clears feature caches); returns the old ones."""
+    global _stem_freq, _TRIGGERS
+    old = _stem_freq
+    _stem_freq = dict(freq)
+    _TRIGGERS = {stem(w): kind for kind, ws in _TRIGGER_WORDS.items() for w in ws.split()}
+    _word_cache.clear()
+    return old
 
 
 def _shape(word: str) -> str:
@@ -177,14 +224,95 @@ def _word_views(word: str) -> tuple[tuple[str, ...], ...]:
     return views
 
 
-def sentence_features(words: list[str]) -> list[list[str]]:
-    """CRF features for one sentence (shared by training and runtime)."""
+class Gazetteer:
+    """Names as sequences of stems (so inflected forms match) → type; longest match wins."""
+
+    __slots__ = ("entries", "firsts", "max_len")
+
+    def __init__(self, entries: Mapping[str, str]) -> None:
+        self.entries = dict(entries)
+        self.firsts = frozenset(k.split(" ", 1)[0] for k in self.entries)
+        self.max_len = max((k.count(" ") + 1 for k in self.entries), default=0)
+
+    @staticmethod
+    def key(words: Iterable[str]) -> str:
+        return " ".join(stem(w) for w in words)
+
+    def tags(self, stems: list[str]) -> list[str]:
+        """BILU-type tag of every token inside a (greedy, longest-first) match, else ""."""
+        n = len(stems)
+        out = [""] * n
+        i = 0
+        entries, firsts = self.entries, self.firsts
+        while i < n:
+            if stems[i] in firsts:
+                for length in range(min(self.max_len, n - i), 0, -1):
+                    kind = entries.get(" ".join(stems[i : i + length]))
+                    if kind:
+                        if length == 1:
+                            out[i] = "U-" + kind
+                        else:
+                            out[i] = "B-" + kind
+                            for j in range(i + 1, i + length - 1):
+                                out[j] = "I-" + kind
+                            out[i + length - 1] = "L-" + kind
+                        i += length
+                        break
+                else:
+                    i += 1
+            else:
+                i += 1
+        return out
+
+
+# (name, gazetteer): "gt" = names from KazNERD train.iob, "gk" = the project's knowledge base.
+Gazetteers = tuple[tuple[str, Gazetteer], ...]
+
+
+def read_model_data(path: Path | str) -> tuple[dict[str, int], Gazetteers]:
+    """(stem vocabulary, gazetteers) stored by training as ``{"vocab": {word: count},
+    "gazetteers": {"gt": {stems: type}, "gk": {...}}}``; empty if the file is absent."""
+    path = Path(path)
+    if not path.exists():
+        return {}, ()
+    data = json.loads(path.read_text(encoding="utf-8"))
+    gaz = tuple((name, Gazetteer(e)) for name, e in data.get("gazetteers", {}).items() if e)
+    return data.get("vocab", {}), gaz
+
+
+_runtime_data = read_model_data(DATA_PATH)
+_runtime_gazetteers: Gazetteers = _runtime_data[1]
+
+
+def load_gazetteers() -> Gazetteers:
+    """The shipped model's gazetteers (read at import with its stem vocabulary)."""
+    return _runtime_gazetteers
+
+
+def sentence_features(words: list[str], gazetteers: Gazetteers | None = None) -> list[list[str]]:
+    """CRF features for one sentence (shared by training and runtime). ``gazetteers`` defaults
+    to the shipped ones; training passes cross-validated ones."""
     views = [_word_views(w) for w in words]
     n = len(words)
+    if gazetteers is None:
+        gazetteers = load_gazetteers()
+    gaz: list[tuple[str, list[str]]] = []
+    if gazetteers:
+        stems = [v[5][1] for v in views]
+        gaz = [(name, g.tags(stems)) for name, g in gazetteers]
     feats: list[list[str]] = []
     for i in range(n):
         own, _, _, _, _, (_, st, shape, _) = views[i]
         f = list(own)
+        for name, tags in gaz:
+            tag = tags[i]
+            if tag:
+                f.append(name + "=" + tag)
+                f.append(name + "t=" + tag[2:])
+            if i > 0 and tags[i - 1]:
+                f.append("-1" + name + "=" + tags[i - 1])
+            if i < n - 1 and tags[i + 1]:
+                f.append("+1" + name + "=" + tags[i + 1])
         # Nearest trigger to the right (and left) within the same stretch between punctuation.
         for j in range(i + 1, min(n, i + 1 + _TRIGGER_WINDOW)):
             trig = views[j][5][3]
@@ -222,6 +350,9 @@ def sentence_features(words: list[str]) -> list[list[str]]:
                 f.extend(views[i + 2][4])
         feats.append(f)
     return feats
+
+
+set_stem_vocabulary(_runtime_data[0])
 
 
 def sentence_spans(text: str, tokens: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -314,4 +445,42 @@ def kazakh_ner(text: str) -> list[EntitySpan]:
             prob = sum(tagger.marginal(tags[j], j) for j in range(a, b)) / (b - a)
             start, end = sent[a][0], sent[b - 1][1]
             result.append(EntitySpan(start, end, kind, text[start:end], round(prob, 4)))
-    return result
+    return _join_domains(text, result)
+
+
+# «BAQ.KZ», «Zakon.kz»: the tokenizer splits at the dot (as KazNERD does), so the tagger may
+# return «BAQ» and «KZ» as two spans, or «Zakon» alone.
+_TLDS = frozenset(
+    ["kz", "ru", "com", "org", "net", "info", "uz", "kg", "ua", "by", "su", "tv", "news"]
+)
+_TLD_RE = re.compile(r"\.([A-Za-z]+)\b")
+
+
+def _join_domains(text: str, spans: list[EntitySpan]) -> list[EntitySpan]:
+    """Merge same-type spans separated by a bare "." and extend a span over a glued ".kz"."""
+    out: list[EntitySpan] = []
+    for span in spans:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and prev.type == span.type
+            and span.start == prev.end + 1
+            and text[prev.end] == "."
+        ):
+            score = round((prev.score + span.score) / 2, 4)
+            out[-1] = EntitySpan(
+                prev.start, span.end, span.type, text[prev.start : span.end], score
+            )
+            continue
+        out.append(span)
+    for k, span in enumerate(out):
+        m = _TLD_RE.match(text, span.end)
+        if (
+            m
+            and m.group(1).lower() in _TLDS
+            and not (k + 1 < len(out) and out[k + 1].start < m.end())
+        ):
+            out[k] = EntitySpan(
+                span.start, m.end(), span.type, text[span.start : m.end()], span.score
+            )
+    return out
