@@ -127,3 +127,35 @@ def test_the_quote_in_003_is_attributed_to_tokayev(seed_articles) -> None:
     quotes = Quote.objects.filter(article=seed_articles["003"])
     assert quotes.filter(speaker=tokayev, text__startswith="Договорились о том").exists()
     assert quotes.filter(speaker=tokayev, text__startswith="Совместно с компанией Sinopec").exists()
+
+
+def test_a_kk_and_a_ru_article_about_an_unknown_person_share_one_proposed_entity(
+    import_articles,
+) -> None:
+    from articles.importing import ImportFile
+
+    ru = (
+        "Министр встретился с Ерланом Сапаровым\n\n"
+        "Вчера в Астане министр энергетики провёл переговоры с Ерланом Сапаровым, "
+        "главой новой компании. Стороны обсудили поставки газа в Шымкент.\n"
+    )
+    kk = (
+        "Министр Ерлан Сапаровпен кездесті\n\n"
+        "Кеше Астанада энергетика министрі жаңа компания басшысы Ерлан Сапаровпен "
+        "келіссөз жүргізді. Тараптар Шымкентке газ жеткізуді талқылады.\n"
+    )
+    ru_article, kk_article = import_articles(
+        ImportFile("ru.txt", ru.encode()), ImportFile("kk.txt", kk.encode())
+    )
+    assert (ru_article.language, kk_article.language) == ("ru", "kk")
+    ru_entities = {
+        m.entity for m in Mention.objects.filter(article=ru_article, text__contains="Сапаров")
+    }
+    kk_entities = {
+        m.entity for m in Mention.objects.filter(article=kk_article, text__contains="Сапаров")
+    }
+    assert len(ru_entities) == 1
+    assert ru_entities == kk_entities
+    [entity] = ru_entities
+    assert entity.status == "proposed"
+    assert "Ерлан Сапаров" in {entity.name_ru, entity.name_kk}
