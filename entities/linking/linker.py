@@ -22,7 +22,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Q
+from django.db.models import Count, Max, Q
 
 from entities.linking.kazakh import kazakh_base_forms
 from entities.linking.keys import lookup_key, translit_key
@@ -114,7 +114,8 @@ class _Analysis:
     keys: list[str]
     translit_keys: list[str]
     gender: str = ""
-    hits: dict[str, list[_Candidate]] = field(default_factory=dict)
+    # method → entity id → candidate (one entry per entity and method)
+    hits: dict[str, dict[int, _Candidate]] = field(default_factory=dict)
 
 
 def base_forms(text: str, *, language: str, entity_type: str) -> list[str]:
@@ -131,15 +132,16 @@ def base_forms(text: str, *, language: str, entity_type: str) -> list[str]:
     return forms or [text]
 
 
-def proposed_name(text: str, forms: Sequence[str], *, language: str, entity_type: str) -> str:
+def _proposed_name(analysis: _Analysis, language: str) -> str:
     """The name a new entity gets from an unknown mention: its most likely base form."""
+    forms = analysis.forms
     if len(forms) < 2:
-        return forms[0] if forms else text
+        return forms[0]
     if language == "kk":
         surface, stem = forms[0], forms[1]
         ending = surface[len(stem) :].lstrip("-'’").lower() if surface.startswith(stem) else ""
         return stem if ending in _KAZAKH_CLEAR_ENDINGS else surface
-    if language == "ru" and entity_type == "PER" and not russian_gender(text):
+    if language == "ru" and analysis.mention.type == "PER" and not analysis.gender:
         return forms[0]  # «Гульнар Шаймергенова»: a woman, or a man in the genitive? As written.
     return forms[1]
 
@@ -221,36 +223,43 @@ def _lookup(analyses: Iterable[_Analysis]) -> None:
     for analysis in analyses:
         for rank, (key, tkey) in enumerate(zip(analysis.keys, analysis.translit_keys, strict=True)):
             method = Mention.Method.EXACT if rank == 0 else Mention.Method.INFLECTION
-            for source, lookup, found_method in (
-                (by_key, key, method),
-                (by_translit, tkey, Mention.Method.TRANSLITERATION),
+            for found_method, candidates in (
+                (method, by_key.get(key, ())),
+                (Mention.Method.TRANSLITERATION, by_translit.get(tkey, ())),
             ):
-                for candidate in source.get(lookup, ()):
-                    if candidate.entity_id in survivors:
-                        candidate = survivors[candidate.entity_id]
-                    analysis.hits.setdefault(found_method, [])
-                    if candidate.entity_id not in {
-                        c.entity_id for c in analysis.hits[found_method]
-                    }:
-                        analysis.hits[found_method].append(candidate)
+                hits = analysis.hits.setdefault(found_method, {})
+                for candidate in candidates:
+                    candidate = survivors.get(candidate.entity_id, candidate)
+                    hits.setdefault(candidate.entity_id, candidate)
+
+
+_ENTITY_FIELDS = ("pk", "type", "gender", "status", "merged_into_id")
 
 
 def _resolve_merges(merged: dict[int, int]) -> dict[int, _Candidate]:
-    """Entities merged into others link to the survivor (following chains)."""
-    if not merged:
-        return {}
+    """Entities merged into others link to the survivor, following chains: one query per
+    level of merging, not per entity."""
     survivors: dict[int, _Candidate] = {}
-    for entity_id, target in merged.items():
-        seen = {entity_id}
-        entity = Entity.objects.filter(pk=target).values_list(
-            "pk", "type", "gender", "status", "merged_into_id"
-        )[0]
-        while entity[4] and entity[4] not in seen:
-            seen.add(entity[0])
-            entity = Entity.objects.filter(pk=entity[4]).values_list(
-                "pk", "type", "gender", "status", "merged_into_id"
-            )[0]
-        survivors[entity_id] = _Candidate(entity[0], entity[1], entity[2], entity[3])
+    pending = dict(merged)  # merged entity → the entity it points to now
+    for _ in range(10):  # a chain longer than this is a data error; stop rather than loop
+        if not pending:
+            break
+        rows = {
+            row[0]: row
+            for row in Entity.objects.filter(pk__in=set(pending.values())).values_list(
+                *_ENTITY_FIELDS
+            )
+        }
+        next_pending = {}
+        for entity_id, target in pending.items():
+            row = rows.get(target)
+            if row is None:
+                continue
+            if row[4] and row[4] != entity_id:
+                next_pending[entity_id] = row[4]
+            else:
+                survivors[entity_id] = _Candidate(row[0], row[1], row[2], row[3])
+        pending = next_pending
     return survivors
 
 
@@ -263,7 +272,7 @@ def _decide(analysis: _Analysis) -> Link:
     ):
         candidates = [
             c
-            for c in analysis.hits.get(method, ())
+            for c in analysis.hits.get(method, {}).values()
             if not (analysis.gender and c.gender and c.gender != analysis.gender)
         ]
         if not candidates:
@@ -333,10 +342,13 @@ def _suggest_fuzzy(
 ) -> None:
     from rapidfuzz import fuzz, process
 
+    choices_by_type: dict[str, dict[str, int]] = {}
     for mention in unlinked:
         if links[mention].suggested_entity_id:
             continue
-        choices = _alias_choices(mention.type)
+        if mention.type not in choices_by_type:  # one check per type and document
+            choices_by_type[mention.type] = _alias_choices(mention.type)
+        choices = choices_by_type[mention.type]
         if not choices:
             continue
         best: tuple[float, int] | None = None
@@ -362,9 +374,10 @@ _CHOICES_CACHE: dict[str, tuple[tuple, dict[str, int]]] = {}
 
 
 def _alias_choices(entity_type: str) -> dict[str, int]:
-    """Alias keys of one entity type (process cache, refreshed when aliases change)."""
+    """Alias keys of one entity type (process cache, refreshed when aliases are added or
+    deleted or their entities change)."""
     aliases = Alias.objects.filter(entity__type=entity_type, entity__merged_into__isnull=True)
-    signature = tuple(aliases.aggregate(Max("id"), Max("entity__updated_at")).values())
+    signature = tuple(aliases.aggregate(Max("id"), Count("id"), Max("entity__updated_at")).values())
     cached = _CHOICES_CACHE.get(entity_type)
     if cached and cached[0] == signature and signature[0] is not None:
         return cached[1]
@@ -404,9 +417,7 @@ def _propose(
         if not _is_proposable(mention.text, mention.type):
             continue
         analysis = analyses[mention]
-        name = proposed_name(
-            mention.text, analysis.forms, language=language, entity_type=mention.type
-        )
+        name = _proposed_name(analysis, language)
         key = lookup_key(name)
         if not key:
             continue

@@ -165,3 +165,11 @@ def test_tagger_noise_does_not_propose_people(text) -> None:
 
 def test_initials_are_a_name() -> None:
     assert link("Е.Б. Сапаров", "PER", "ru").proposed
+
+
+def test_a_chain_of_merges_links_to_the_last_survivor() -> None:
+    survivor = entity_named("Токаев")
+    middle = Entity.objects.create(type="PER", name_ru="Токаев К.-Ж.", merged_into=survivor)
+    first = Entity.objects.create(type="PER", name_ru="Токаев Касым", merged_into=middle)
+    alias_add(entity=first, text="Кемелұлы Тоқаев")
+    assert link("Кемелұлы Тоқаевтың", "PER", "kk").entity_id == survivor.pk
