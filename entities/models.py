@@ -183,16 +183,29 @@ class ReviewStatus(models.TextChoices):
     REJECTED = "rejected", _("Rejected")
 
 
-class TextField(models.TextChoices):
+class SpanField(models.TextChoices):
+    """Which text of an article or translation a span is in."""
+
     TITLE = "title", _("Title")
     BODY = "body", _("Body")
+
+
+class ExtractedSpanQuerySet(models.QuerySet):
+    def of(self, owner: models.Model) -> ExtractedSpanQuerySet:
+        """The spans of an article or of a translation."""
+        owner_field = "article" if owner._meta.model_name == "article" else "translation"
+        return self.filter(**{owner_field: owner})
+
+    def not_rejected(self) -> ExtractedSpanQuerySet:
+        """What readers see: everything but the spans editors rejected."""
+        return self.exclude(review_status=ReviewStatus.REJECTED)
 
 
 class ExtractedSpan(models.Model):
     """A span of an article's (or a translation's) title or body that extraction found or an
     editor marked. Editors' decisions (confirmed, rejected) survive re-extraction."""
 
-    Field = TextField
+    Field = SpanField
     Review = ReviewStatus
 
     article = models.ForeignKey(
@@ -209,7 +222,7 @@ class ExtractedSpan(models.Model):
         blank=True,
         related_name="%(class)ss",
     )
-    field = models.CharField(_("field"), max_length=5, choices=TextField.choices)
+    field = models.CharField(_("field"), max_length=5, choices=SpanField.choices)
     start = models.PositiveIntegerField(_("start"))
     end = models.PositiveIntegerField(_("end"))
     text = models.CharField(_("text"), max_length=500)
@@ -227,6 +240,8 @@ class ExtractedSpan(models.Model):
     reviewed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ExtractedSpanQuerySet.as_manager()
 
     class Meta:
         abstract = True

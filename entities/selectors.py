@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Model, QuerySet
 
-from entities.models import DateMention, Entity, Figure, Mention, Quote, ReviewStatus
+from entities.models import DateMention, Entity, ExtractedSpan, Figure, Mention, Quote
 
 
 @dataclass
@@ -31,13 +31,8 @@ class ExtractionSummary:
     quotes: list[Quote]
 
 
-def _spans_of(model: type[Model], owner: Model) -> QuerySet:
-    owner_field = "article" if owner._meta.model_name == "article" else "translation"
-    return (
-        model.objects.filter(**{owner_field: owner})
-        .exclude(review_status=ReviewStatus.REJECTED)
-        .order_by("field", "start")
-    )
+def _spans_of(model: type[ExtractedSpan], owner: Model) -> QuerySet:
+    return model.objects.of(owner).not_rejected().order_by("field", "start")
 
 
 def extraction_summary(*, owner: Model, language: str = "en") -> ExtractionSummary:

@@ -206,10 +206,9 @@ def alias_add(
 # -- storing extraction results --------------------------------------------------------------
 
 
-def _owner_filter(owner: models.Model) -> dict[str, Any]:
-    from articles.models import Article
-
-    return {"article": owner} if isinstance(owner, Article) else {"translation": owner}
+def _owner_fields(owner: models.Model) -> dict[str, Any]:
+    """The foreign key a new span of this article or translation sets."""
+    return {owner._meta.model_name: owner}
 
 
 def _relocate(span: ExtractedSpan, text: str) -> bool:
@@ -229,12 +228,16 @@ def _relocate(span: ExtractedSpan, text: str) -> bool:
     return True
 
 
+# Beyond any text's length: where moved spans wait while the others move.
+_PARKING_OFFSET = 10**9
+
+
 def _keep_decisions(
     model: type[ExtractedSpan], owner: models.Model, texts: dict[str, str]
 ) -> list[ExtractedSpan]:
     """Editors' decisions on this owner, moved along with their words; machine suggestions
     and decisions whose words were deleted are removed."""
-    spans = model.objects.filter(**_owner_filter(owner))
+    spans = model.objects.of(owner)
     decided = _decided_condition(model)
     kept: list[ExtractedSpan] = []
     taken: set[tuple[str, int, int]] = set()
@@ -255,11 +258,11 @@ def _keep_decisions(
     if gone:
         model.objects.filter(pk__in=gone).delete()
     if moved:
-        # Two phases: a span may move onto the old place of another.
-        for span in moved:
-            model.objects.filter(pk=span.pk).update(start=span.start + 10**9, end=span.end + 10**9)
-        for span in moved:
-            model.objects.filter(pk=span.pk).update(start=span.start, end=span.end)
+        # Two phases, as a span may move onto the old place of another (unique spans).
+        for shift in (_PARKING_OFFSET, -_PARKING_OFFSET):
+            for span in moved:
+                span.start, span.end = span.start + shift, span.end + shift
+            model.objects.bulk_update(moved, ["start", "end"])
     return kept
 
 
@@ -278,13 +281,13 @@ def _overlaps(field: str, start: int, end: int, kept: Iterable[ExtractedSpan]) -
 @transaction.atomic
 def extraction_store(
     *, owner: models.Model, result: DocumentExtraction, texts: dict[str, str]
-) -> dict[str, int]:
+) -> None:
     """Link and store one document's extraction for an article or a translation.
 
     Machine suggestions of the previous run are replaced; editors' decisions (confirmed,
     rejected, manual) are kept, moved with their words, and win over any new span that
-    overlaps them. Returns how many spans of each kind are stored now."""
-    owner_fields = _owner_filter(owner)
+    overlaps them."""
+    owner_fields = _owner_fields(owner)
     language = result.language
     kept = {model: _keep_decisions(model, owner, texts) for model in SPAN_MODELS}
 
@@ -351,10 +354,6 @@ def extraction_store(
             "speaker_id": _speaker_entity(field, span, all_mentions, language),
         },
     )
-    return {
-        model._meta.model_name: model.objects.filter(**owner_fields).count()
-        for model in SPAN_MODELS
-    }
 
 
 SPAN_MODELS: tuple[type[ExtractedSpan], ...] = (Mention, Figure, DateMention, Quote)
@@ -410,6 +409,10 @@ def _speaker_entity(
 # -- editors' decisions ---------------------------------------------------------------------
 
 
+def _reviewer(user: AbstractBaseUser | None) -> AbstractBaseUser | None:
+    return user if user is not None and user.is_authenticated else None
+
+
 def span_review(
     *,
     span: ExtractedSpan,
@@ -420,7 +423,7 @@ def span_review(
     if status not in ReviewStatus.values:
         raise ValueError(f"Unknown review status «{status}».")
     span.review_status = status
-    span.reviewed_by = user if user and user.is_authenticated else None
+    span.reviewed_by = _reviewer(user)
     span.reviewed_at = timezone.now()
     span.save(update_fields=["review_status", "reviewed_by", "reviewed_at", "updated_at"])
     return span
@@ -434,9 +437,21 @@ def mention_link_to(*, mention: Mention, entity: Entity, user: AbstractBaseUser 
     mention.method = Mention.Method.MANUAL
     mention.confidence = 1.0
     mention.review_status = ReviewStatus.CONFIRMED
-    mention.reviewed_by = user if user and user.is_authenticated else None
+    mention.reviewed_by = _reviewer(user)
     mention.reviewed_at = timezone.now()
-    mention.save()
+    mention.save(
+        update_fields=[
+            "entity",
+            "suggested_entity",
+            "type",
+            "method",
+            "confidence",
+            "review_status",
+            "reviewed_by",
+            "reviewed_at",
+            "updated_at",
+        ]
+    )
     return mention
 
 
@@ -456,7 +471,7 @@ def mention_add(
     if not 0 <= start < end <= len(text):
         raise ValueError(f"The span {start}–{end} is outside the {field}.")
     mention, _ = Mention.objects.update_or_create(
-        **_owner_filter(owner),
+        **_owner_fields(owner),
         field=field,
         start=start,
         end=end,
@@ -468,7 +483,7 @@ def mention_add(
             "method": Mention.Method.MANUAL,
             "confidence": 1.0,
             "review_status": ReviewStatus.CONFIRMED,
-            "reviewed_by": user if user and user.is_authenticated else None,
+            "reviewed_by": _reviewer(user),
             "reviewed_at": timezone.now(),
             "extractor_version": EXTRACTOR_VERSION,
         },
