@@ -66,7 +66,7 @@ def test_reload_restores_deleted_seed_aliases_and_entities() -> None:
     assert entity_named("КНР") == china
 
 
-def test_overwrite_replaces_edited_fields(tmp_path) -> None:
+def test_overwrite_replaces_edited_fields() -> None:
     tokayev = entity_named("Tokayev")
     tokayev.description = "Edited."
     tokayev.save()

@@ -46,10 +46,8 @@ def test_tokayev_is_one_entity_in_all_three_articles(seed_articles) -> None:
             Mention.objects.filter(article=article, entity=tokayev).values_list("text", flat=True)
         )
         assert texts, f"Tokayev is not linked in seed {key}"
-    assert (
-        "Тоқаевтың" in set(Mention.objects.filter(entity=tokayev).values_list("text", flat=True))
-        or Mention.objects.filter(entity=tokayev, text__contains="Тоқаевтың").exists()
-    )
+    # Inflected Kazakh forms are on the same entity («Тоқаевтың» in 000 and 004).
+    assert Mention.objects.filter(entity=tokayev, text__endswith="Тоқаевтың").count() >= 2
 
 
 def test_xi_jinping_is_one_entity_across_russian_and_kazakh(seed_articles) -> None:

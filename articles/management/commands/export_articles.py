@@ -4,7 +4,6 @@ JSON object per line (the contract integrations and evaluations rely on)."""
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +31,7 @@ class Command(BaseCommand):
             stream = output.open("w", encoding="utf-8") if output else None
         except OSError as exc:
             raise CommandError(f"Cannot write {output}: {exc.strerror}.") from None
-        out = stream or (self.stdout._out if hasattr(self.stdout, "_out") else sys.stdout)
+        out = stream or self.stdout
         count = 0
         try:
             for record in article_export_records(

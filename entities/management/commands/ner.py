@@ -33,7 +33,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, lang: str, **options: Any) -> None:
         if lang != "auto":
             extractor_for(lang).load()
-        out = self.stdout._out if hasattr(self.stdout, "_out") else sys.stdout
+        out = self.stdout
         errors = 0
         for number, line in enumerate(sys.stdin, start=1):
             if not line.strip():
