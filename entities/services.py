@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +35,7 @@ logger = logging.getLogger(__name__)
 
 KNOWLEDGE_BASE_PATH = Path(settings.BASE_DIR) / "seeds" / "entities.json"
 LANGUAGES = ("kk", "ru", "en")
+_WIKIDATA_ID = re.compile(r"Q[1-9][0-9]*")
 
 
 class KnowledgeBaseError(ValueError):
@@ -78,6 +80,11 @@ def knowledge_base_read(path: Path = KNOWLEDGE_BASE_PATH) -> list[dict[str, Any]
         names = entry.get("names") or {}
         if not any(isinstance(names.get(lang), str) and names[lang] for lang in LANGUAGES):
             raise KnowledgeBaseError(f"{where} («{slug}») has no name in kk, ru or en.")
+        wikidata = entry.get("wikidata") or ""
+        if not isinstance(wikidata, str) or (wikidata and not _WIKIDATA_ID.fullmatch(wikidata)):
+            raise KnowledgeBaseError(f"{where} («{slug}»): Wikidata id must look like Q42.")
+        if entry.get("gender", "") not in ("", None, "m", "f"):
+            raise KnowledgeBaseError(f"{where} («{slug}»): gender must be m or f.")
     return entries
 
 

@@ -109,6 +109,14 @@ def test_wikidata_id_taken_by_an_editor_entity_does_not_break_the_load(tmp_path)
             b' {"slug": "x", "type": "LOC", "names": {"en": "Y"}}]}',
             "appears twice",
         ),
+        (
+            b'{"entities": [{"slug": "x", "type": "LOC", "names": {"en": "X"}, "wikidata": "X1"}]}',
+            "look like Q42",
+        ),
+        (
+            b'{"entities": [{"slug": "x", "type": "PER", "names": {"en": "X"}, "gender": "x"}]}',
+            "gender must be",
+        ),
     ],
 )
 def test_a_broken_file_is_refused_with_a_clear_message(tmp_path, content, message) -> None:
