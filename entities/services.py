@@ -83,6 +83,15 @@ def knowledge_base_read(path: Path = KNOWLEDGE_BASE_PATH) -> list[dict[str, Any]
         wikidata = entry.get("wikidata") or ""
         if not isinstance(wikidata, str) or (wikidata and not _WIKIDATA_ID.fullmatch(wikidata)):
             raise KnowledgeBaseError(f"{where} («{slug}»): Wikidata id must look like Q42.")
+        for group in ("aliases", "abbreviations"):
+            by_language = entry.get(group) or {}
+            if not isinstance(by_language, dict) or not all(
+                isinstance(texts, list) and all(isinstance(t, str) for t in texts)
+                for texts in by_language.values()
+            ):
+                raise KnowledgeBaseError(
+                    f"{where} («{slug}»): {group} must map a language to a list of texts."
+                )
         if entry.get("gender", "") not in ("", None, "m", "f"):
             raise KnowledgeBaseError(f"{where} («{slug}»): gender must be m or f.")
     return entries

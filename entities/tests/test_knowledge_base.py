@@ -117,6 +117,11 @@ def test_wikidata_id_taken_by_an_editor_entity_does_not_break_the_load(tmp_path)
             b'{"entities": [{"slug": "x", "type": "PER", "names": {"en": "X"}, "gender": "x"}]}',
             "gender must be",
         ),
+        (
+            b'{"entities": [{"slug": "x", "type": "LOC", "names": {"en": "X"},'
+            b' "aliases": {"en": "Xland"}}]}',
+            "list of texts",
+        ),
     ],
 )
 def test_a_broken_file_is_refused_with_a_clear_message(tmp_path, content, message) -> None:
