@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class Language(models.TextChoices):
@@ -133,6 +134,7 @@ class Article(Tracked):
         blank=True,
         related_name="assigned_articles",
     )
+    due_at = models.DateTimeField(_("due"), null=True, blank=True)
     version = models.PositiveIntegerField(
         _("version"), default=1, help_text=_("Raised by every edit; guards concurrent saves.")
     )
@@ -178,7 +180,20 @@ class Article(Tracked):
             models.Index(fields=["extraction_state"]),
             models.Index(fields=["published_at"]),
             models.Index(fields=["updated_at"]),
+            models.Index(fields=["assignee", "status"]),
         ]
+
+    # Every save through the services is a version a person can see, diff and revert to.
+    # Extraction bookkeeping is written with .update() and is not part of the history.
+    history = HistoricalRecords(
+        excluded_fields=[
+            "language_confidence", "content_hash", "import_warnings", "extraction_state",
+            "extraction_error", "extractor_version", "extracted_content_hash",
+            "extraction_started_at", "extracted_at", "created_at", "created_by",
+        ],
+        verbose_name=_("article version"),
+        verbose_name_plural=_("article versions"),
+    )  # fmt: skip
 
     def __str__(self) -> str:
         return self.title
@@ -319,3 +334,114 @@ class ImportItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.filename}: {self.outcome}"
+
+
+class Comment(models.Model):
+    """A note on an article. One level of replies; ``@username`` notifies that user. Workflow
+    comments (a return to draft must say why) are comments with the transition recorded."""
+
+    article = models.ForeignKey(
+        Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="comments"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="article_comments",
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("reply to"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="replies",
+    )
+    body = models.TextField(_("comment"))
+    transition = models.CharField(
+        _("workflow step"),
+        max_length=20,
+        blank=True,
+        help_text=_("Set when the comment was written with a workflow step."),
+    )
+    mentioned_users = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name=_("mentioned")
+    )
+    created_at = models.DateTimeField(_("written at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        constraints = [models.CheckConstraint(condition=~Q(body=""), name="comment_not_empty")]
+
+    def __str__(self) -> str:
+        return self.body[:60]
+
+
+class Notification(models.Model):
+    """Something a user should see on their dashboard: a mention in a comment, an assignment,
+    an article returned to them."""
+
+    class Kind(models.TextChoices):
+        MENTIONED = "mentioned", _("Mentioned you")
+        ASSIGNED = "assigned", _("Assigned to you")
+        TRANSITION = "transition", _("Workflow")
+        REPLY = "reply", _("Replied to you")
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, null=True, blank=True)
+    message = models.CharField(_("message"), max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.recipient} · {self.get_kind_display()} · {self.article_id}"
+
+
+class EditingPresence(models.Model):
+    """Who has an article open for editing: a heartbeat from the edit page every few seconds.
+    Rows older than the heartbeat window are ignored (and pruned by the next heartbeat)."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    last_seen = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["article", "user"], name="presence_unique_user")
+        ]
+        indexes = [models.Index(fields=["article", "last_seen"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} on #{self.article_id}"
+
+
+class UserPreference(models.Model):
+    """A user's interface language, remembered across browsers and sessions."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="preference"
+    )
+    language = models.CharField(_("interface language"), max_length=2, choices=Language.choices)
+
+    class Meta:
+        verbose_name = _("user preference")
+        verbose_name_plural = _("user preferences")
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.language}"

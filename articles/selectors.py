@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import F, QuerySet
 
-from articles.models import Article, ImportBatch
+from articles.models import Article, Comment, ImportBatch
 from articles.roles import sees_all_articles
 
 
@@ -41,3 +41,22 @@ def import_batches_recent(*, user: AbstractBaseUser, limit: int = 20) -> QuerySe
     if not user.is_superuser:
         batches = batches.filter(created_by=user)
     return batches[:limit]
+
+
+def article_comments(*, article: Article) -> list[Comment]:
+    """Top-level comments, oldest first, each with ``thread`` (its replies): two queries."""
+    comments = list(
+        Comment.objects.filter(article=article)
+        .select_related("author")
+        .order_by("created_at", "id")
+    )
+    top: list[Comment] = []
+    by_id = {c.pk: c for c in comments}
+    for comment in comments:
+        comment.thread = []
+    for comment in comments:
+        if comment.parent_id and comment.parent_id in by_id:
+            by_id[comment.parent_id].thread.append(comment)
+        else:
+            top.append(comment)
+    return top

@@ -179,7 +179,7 @@ def article_create_from_parsed(
 ARTICLE_EDITABLE_FIELDS = frozenset(
     {
         "title", "body", "language", "byline", "photo_credit", "source", "source_url",
-        "published_at", "assignee",
+        "published_at", "assignee", "due_at",
         "status",  # the admin's override; the browser workflow checks roles before calling
     }
 )  # fmt: skip
@@ -190,55 +190,72 @@ def article_update(
     article_id: int,
     expected_version: int,
     updated_by: AbstractBaseUser | None = None,
+    change_reason: str = "",
     **changes,
 ) -> Article:
     """Apply an editor's changes if nobody saved the article since they loaded
     ``expected_version`` (optimistic locking); otherwise raise ``ArticleVersionConflict`` and
     write nothing. A changed text gets a new content hash (duplicates refused) and is queued
-    for extraction again. Returns the saved article."""
+    for extraction again. Every save is a version in the article's history, with who, when and
+    ``change_reason``. Returns the saved article."""
     unknown = set(changes) - ARTICLE_EDITABLE_FIELDS
     if unknown:
         raise ValueError(f"These article fields cannot be edited here: {sorted(unknown)}")
-    article = Article.objects.get(pk=article_id)
-    if article.version != expected_version:
-        raise ArticleVersionConflict(article, expected_version)
     if "title" in changes:
         changes["title"] = " ".join(changes["title"].split())
+        if not changes["title"]:
+            raise ValueError("The title cannot be empty.")
     if "body" in changes:
         changes["body"] = normalize_body(changes["body"])
     if changes.get("language") and changes["language"] not in Language.values:
         raise ValueError(f"Unknown language «{changes['language']}»; expected one of kk, ru, en.")
-    changed = {k: v for k, v in changes.items() if getattr(article, k) != v}
-    if not changed:
-        return article
-    if "language" in changed:
-        changed["language_locked"] = bool(changed["language"])
-    text_changed = bool({"title", "body"} & set(changed))
-    if text_changed:
-        title, body = changed.get("title", article.title), changed.get("body", article.body)
-        duplicate = article_find_duplicate(title=title, body=body, exclude_pk=article_id)
-        if duplicate:
-            raise DuplicateArticleError(duplicate)
-        digest = content_hash(title, body)
-        changed.update(
-            content_hash=digest, extraction_state=ExtractionState.PENDING, extraction_error=""
-        )
     user = updated_by if updated_by and updated_by.is_authenticated else None
     try:
         with transaction.atomic():
-            saved = Article.objects.filter(pk=article_id, version=expected_version).update(
-                **changed, version=expected_version + 1, updated_by=user, updated_at=timezone.now()
-            )
-            if not saved:  # someone saved between our read and our write
-                raise ArticleVersionConflict(Article.objects.get(pk=article_id), expected_version)
+            article = Article.objects.select_for_update().get(pk=article_id)
+            if article.version != expected_version:
+                raise ArticleVersionConflict(article, expected_version)
+            changed = {k: v for k, v in changes.items() if getattr(article, k) != v}
+            if not changed:
+                return article
+            if "language" in changed:
+                changed["language_locked"] = bool(changed["language"])
+            text_changed = bool({"title", "body"} & set(changed))
+            if text_changed:
+                title = changed.get("title", article.title)
+                body = changed.get("body", article.body)
+                duplicate = article_find_duplicate(title=title, body=body, exclude_pk=article_id)
+                if duplicate:
+                    raise DuplicateArticleError(duplicate)
+                changed.update(
+                    content_hash=content_hash(title, body),
+                    extraction_state=ExtractionState.PENDING,
+                    extraction_error="",
+                )
+            for name, value in changed.items():
+                setattr(article, name, value)
+            article.version = expected_version + 1
+            article.updated_by = user
+            article._history_user = user
+            article._change_reason = change_reason[:100]
+            article.save(update_fields=[*changed, "version", "updated_by", "updated_at"])
             if text_changed:
                 article_extraction_enqueue_on_commit(article_id=article_id)
     except IntegrityError:
-        duplicate = Article.objects.filter(content_hash=changed.get("content_hash")).first()
+        digest = changes.get("title") is not None or changes.get("body") is not None
+        duplicate = (
+            article_find_duplicate(
+                title=changes.get("title", article.title),
+                body=changes.get("body", article.body),
+                exclude_pk=article_id,
+            )
+            if digest
+            else None
+        )
         if duplicate:
             raise DuplicateArticleError(duplicate) from None
         raise
-    return Article.objects.get(pk=article_id)
+    return article
 
 
 # -- importing files -----------------------------------------------------------------------

@@ -1,11 +1,12 @@
 from django.urls import path
 
-from articles import views
+from articles.views import dashboard, detail, importing, listing
 
 app_name = "articles"
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("articles/", views.article_list, name="list"),
-    path("articles/<int:pk>/", views.article_detail, name="detail"),
-    path("import/", views.import_upload, name="import"),
+    path("", listing.home, name="home"),
+    path("dashboard/", dashboard.dashboard, name="dashboard"),
+    path("articles/", listing.article_list, name="list"),
+    path("articles/<int:pk>/", detail.article_detail, name="detail"),
+    path("import/", importing.import_upload, name="import"),
 ]

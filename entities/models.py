@@ -426,3 +426,47 @@ class Quote(ExtractedSpan):
 
     def __str__(self) -> str:
         return self.text[:80]
+
+
+class SpanDecision(models.Model):
+    """The audit trail of editors' decisions on extracted spans: who confirmed, rejected,
+    retyped, relinked or added what, and when. Written by the span services only.
+
+    A log rather than django-simple-history on the span tables: re-extraction replaces machine
+    spans in bulk, and history on those tables would record every machine delete."""
+
+    class Action(models.TextChoices):
+        CONFIRMED = "confirmed", _("Confirmed")
+        REJECTED = "rejected", _("Rejected")
+        REOPENED = "suggested", _("Reopened")
+        RETYPED = "retyped", _("Changed type")
+        LINKED = "linked", _("Linked")
+        ADDED = "added", _("Added")
+
+    article = models.ForeignKey(
+        "articles.Article", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    translation = models.ForeignKey(
+        "articles.Translation", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    span_kind = models.CharField(_("kind"), max_length=12)
+    span_id = models.PositiveBigIntegerField()
+    field = models.CharField(_("field"), max_length=5, choices=SpanField.choices)
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    text = models.CharField(_("text"), max_length=500)
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    detail = models.CharField(_("detail"), max_length=300, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("span decision")
+        verbose_name_plural = _("span decisions")
+        indexes = [models.Index(fields=["article", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} «{self.text}»"

@@ -29,6 +29,8 @@ from entities.models import (
     Mention,
     Quote,
     ReviewStatus,
+    SpanDecision,
+    SpanField,
 )
 
 logger = logging.getLogger(__name__)
@@ -429,24 +431,47 @@ def _reviewer(user: AbstractBaseUser | None) -> AbstractBaseUser | None:
     return user if user is not None and user.is_authenticated else None
 
 
+def _decision_log(
+    span: ExtractedSpan, action: str, user: AbstractBaseUser | None, detail: str = ""
+) -> None:
+    SpanDecision.objects.create(
+        article_id=span.article_id,
+        translation_id=span.translation_id,
+        span_kind=span._meta.model_name,
+        span_id=span.pk,
+        field=span.field,
+        start=span.start,
+        end=span.end,
+        text=span.text,
+        action=action,
+        detail=detail[:300],
+        user=_reviewer(user),
+    )
+
+
+@transaction.atomic
 def span_review(
     *,
     span: ExtractedSpan,
     status: str,
     user: AbstractBaseUser | None,
 ) -> ExtractedSpan:
-    """Confirm or reject an extracted span (mention, figure, date or quote)."""
+    """Confirm or reject an extracted span (mention, figure, date or quote), or reopen it
+    (back to suggested). Recorded in the article's history."""
     if status not in ReviewStatus.values:
         raise ValueError(f"Unknown review status «{status}».")
     span.review_status = status
     span.reviewed_by = _reviewer(user)
     span.reviewed_at = timezone.now()
     span.save(update_fields=["review_status", "reviewed_by", "reviewed_at", "updated_at"])
+    _decision_log(span, status, user)
     return span
 
 
+@transaction.atomic
 def mention_link_to(*, mention: Mention, entity: Entity, user: AbstractBaseUser | None) -> Mention:
     """An editor links a mention to an entity (relink, or accept a suggestion): confirmed."""
+    entity = _merge_target(entity)
     mention.entity = entity
     mention.suggested_entity = None
     mention.type = entity.type
@@ -468,9 +493,82 @@ def mention_link_to(*, mention: Mention, entity: Entity, user: AbstractBaseUser 
             "updated_at",
         ]
     )
+    _decision_log(mention, SpanDecision.Action.LINKED, user, detail=entity.display_name())
     return mention
 
 
+@transaction.atomic
+def mention_retype(*, mention: Mention, entity_type: str, user: AbstractBaseUser | None) -> Mention:
+    """An editor corrects a mention's type (a place read as an organisation…). A link to an
+    entity of the old type no longer fits and is dropped; the mention is confirmed."""
+    if entity_type not in EntityType.values:
+        raise ValueError(f"Unknown entity type «{entity_type}»; expected PER, ORG or LOC.")
+    previous = mention.type
+    mention.type = entity_type
+    if mention.entity_id and mention.entity.type != entity_type:
+        mention.entity = None
+        mention.method = Mention.Method.NONE
+    if mention.suggested_entity_id and mention.suggested_entity.type != entity_type:
+        mention.suggested_entity = None
+    mention.review_status = ReviewStatus.CONFIRMED
+    mention.reviewed_by = _reviewer(user)
+    mention.reviewed_at = timezone.now()
+    mention.save(
+        update_fields=[
+            "type",
+            "entity",
+            "method",
+            "suggested_entity",
+            "review_status",
+            "reviewed_by",
+            "reviewed_at",
+            "updated_at",
+        ]
+    )
+    _decision_log(mention, SpanDecision.Action.RETYPED, user, detail=f"{previous} → {entity_type}")
+    return mention
+
+
+def _merge_target(entity: Entity) -> Entity:
+    """The entity a merged entity now lives on (links never point at a merged-away entity)."""
+    seen = set()
+    while entity.merged_into_id and entity.pk not in seen:
+        seen.add(entity.pk)
+        entity = entity.merged_into
+    return entity
+
+
+@transaction.atomic
+def entity_create(
+    *,
+    entity_type: str,
+    names: dict[str, str],
+    user: AbstractBaseUser | None,
+    description: str = "",
+) -> Entity:
+    """An editor adds an entity to the knowledge base (confirmed), with each name as an
+    alias in its language."""
+    if entity_type not in EntityType.values:
+        raise ValueError(f"Unknown entity type «{entity_type}»; expected PER, ORG or LOC.")
+    cleaned = {lang: " ".join((names.get(lang) or "").split())[:300] for lang in LANGUAGES}
+    if not any(cleaned.values()):
+        raise ValueError("A new entity needs a name in at least one language.")
+    entity = Entity.objects.create(
+        type=entity_type,
+        name_kk=cleaned["kk"],
+        name_ru=cleaned["ru"],
+        name_en=cleaned["en"],
+        description=description.strip(),
+        status=Entity.Status.CONFIRMED,
+        created_by=_reviewer(user),
+    )
+    for language, name in cleaned.items():
+        if name:
+            alias_add(entity=entity, text=name, language=language)
+    return entity
+
+
+@transaction.atomic
 def mention_add(
     *,
     owner: models.Model,
@@ -480,12 +578,24 @@ def mention_add(
     entity_type: str,
     entity: Entity | None,
     user: AbstractBaseUser | None,
+    expected_text: str | None = None,
 ) -> Mention:
     """An editor marks a span the extractor missed (or takes over the machine's mention of
-    exactly that span: it becomes the editor's, confirmed)."""
+    exactly that span: it becomes the editor's, confirmed). ``expected_text`` guards against
+    a text that changed since the editor selected in it."""
+    if field not in SpanField.values:
+        raise ValueError(f"Unknown field «{field}».")
+    if entity is None and entity_type not in EntityType.values:
+        raise ValueError(f"Unknown entity type «{entity_type}»; expected PER, ORG or LOC.")
     text = getattr(owner, field)
     if not 0 <= start < end <= len(text):
         raise ValueError(f"The span {start}–{end} is outside the {field}.")
+    if expected_text is not None and text[start:end] != expected_text:
+        raise ValueError(
+            "The text changed since you selected it; reload the article and select again."
+        )
+    if not text[start:end].strip():
+        raise ValueError("Select some words, not only spaces.")
     mention, _ = Mention.objects.update_or_create(
         **_owner_fields(owner),
         field=field,
@@ -503,5 +613,8 @@ def mention_add(
             "reviewed_at": timezone.now(),
             "extractor_version": EXTRACTOR_VERSION,
         },
+    )
+    _decision_log(
+        mention, SpanDecision.Action.ADDED, user, detail=entity.display_name() if entity else ""
     )
     return mention

@@ -1,0 +1,40 @@
+"""The article page: text with every extracted span highlighted, the review panel, the
+side list of entities, workflow, assignment, comments and who else is editing."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import get_language
+
+from articles import selectors, workflow
+from articles.collaboration import presence_others
+from entities.models import EntityType
+from entities.rendering import article_text
+from entities.selectors import extraction_summary
+
+
+def article_page_context(request: HttpRequest, article) -> dict:
+    user = request.user
+    language = (get_language() or "en")[:2]
+    return {
+        "article": article,
+        "text": article_text(owner=article),
+        "extraction": extraction_summary(owner=article, language=language),
+        "steps": workflow.steps_available(user, article),
+        "can_edit": workflow.can_edit_article(user, article),
+        "can_review": workflow.can_review_spans(user),
+        "can_create_entities": workflow.can_create_entities(user),
+        "can_assign": workflow.can_assign(user),
+        "can_comment": workflow.can_comment(user),
+        "comments": selectors.article_comments(article=article),
+        "editing_now": presence_others(article_id=article.pk, user=user),
+        "entity_types": EntityType.choices,
+    }
+
+
+@login_required
+def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    article = get_object_or_404(selectors.articles_visible_to(request.user), pk=pk)
+    return render(request, "articles/article_detail.html", article_page_context(request, article))
