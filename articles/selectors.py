@@ -60,3 +60,19 @@ def article_comments(*, article: Article) -> list[Comment]:
         else:
             top.append(comment)
     return top
+
+
+def assignable_users() -> QuerySet:
+    """Active editors and reviewers (and admins), by username: who an article can go to."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Q
+
+    from articles.roles import Role
+
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(Q(is_superuser=True) | Q(groups__name__in=[Role.EDITOR, Role.REVIEWER]))
+        .distinct()
+        .order_by("username")
+    )

@@ -10,3 +10,11 @@ from django.shortcuts import render
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "articles/dashboard.html", {})
+
+
+def notifications_read(request, *args, **kwargs):
+    return HttpResponse(status=501)
+
+
+def extraction_retry(request, *args, **kwargs):
+    return HttpResponse(status=501)

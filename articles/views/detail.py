@@ -29,6 +29,7 @@ def article_page_context(request: HttpRequest, article) -> dict:
         "can_assign": workflow.can_assign(user),
         "can_comment": workflow.can_comment(user),
         "comments": selectors.article_comments(article=article),
+        "assignable_users": selectors.assignable_users() if workflow.can_assign(user) else [],
         "editing_now": presence_others(article_id=article.pk, user=user),
         "entity_types": EntityType.choices,
     }
