@@ -9,7 +9,7 @@ PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/kzeditor
 REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: install run demo test test-sqlite test-postgres lint format bench clean
+.PHONY: install run demo test test-sqlite test-postgres lint format bench messages screenshots clean
 
 $(PY):
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
@@ -21,7 +21,13 @@ $(VENV)/.installed: requirements.txt $(PY)
 	$(PIP) install --quiet -r requirements.txt
 	touch $@
 
-install: $(VENV)/.installed  ## create .venv and install requirements.txt
+# Interface translations: .po files are the source, .mo files are compiled in the build (Babel,
+# so no GNU gettext is needed to build or run).
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/*.po))
+locale/%.mo: locale/%.po $(VENV)/.installed
+	$(VENV)/bin/pybabel compile --statistics -i $< -o $@
+
+install: $(VENV)/.installed $(MO_FILES)  ## create .venv, install requirements.txt, compile translations
 	mkdir -p var
 
 demo: install  ## migrate, create demo users, import seeds/
@@ -54,6 +60,13 @@ format: install
 
 bench: install  ## benchmarks, printing their figures
 	$(PY) benchmarks/run.py
+
+messages: install  ## re-extract UI strings into locale/*/LC_MESSAGES/*.po (needs GNU gettext)
+	$(PY) manage.py makemessages -l kk -l ru -l en --no-obsolete --ignore=.venv --ignore=var --ignore=benchmarks
+	$(PY) manage.py makemessages -d djangojs -l kk -l ru -l en --no-obsolete --ignore=.venv --ignore=var --ignore=var/staticfiles
+
+screenshots: install  ## regenerate docs/screenshots/ with headless Chromium
+	KZEDITOR_SCREENSHOTS_DIR=docs/screenshots $(PY) -m pytest -q -m "not integration" articles/tests/test_screenshots.py
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3* var/staticfiles

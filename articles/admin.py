@@ -21,13 +21,16 @@ from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
 
 from articles import services
 from articles.models import (
     Article,
+    Comment,
     ExtractionState,
     ImportBatch,
     ImportItem,
+    Notification,
     Source,
     Translation,
 )
@@ -142,7 +145,7 @@ class ArticleAdminForm(forms.ModelForm):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(SimpleHistoryAdmin):
     form = ArticleAdminForm
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = [
@@ -201,7 +204,7 @@ class ArticleAdmin(admin.ModelAdmin):
                 ]
             },
         ),
-        (_("Workflow"), {"fields": ["status", "assignee", "version"]}),
+        (_("Workflow"), {"fields": ["status", "assignee", "due_at", "version"]}),
         (
             _("Entity extraction"),
             {
@@ -274,6 +277,7 @@ class ArticleAdmin(admin.ModelAdmin):
             article_id=obj.pk,
             expected_version=form.cleaned_data.get("loaded_version") or obj.version,
             updated_by=request.user,
+            change_reason="admin",
             **changes,
         )
         # The inline formsets are saved against this instance next; keep it current.
@@ -421,3 +425,39 @@ class ImportItemAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("message"))
     def short_message(self, obj: ImportItem) -> str:
         return Truncator(obj.message).chars(ERROR_PREVIEW_CHARS)
+
+
+class CommentReplyInline(admin.TabularInline):
+    model = Comment
+    fk_name = "parent"
+    fields = ["author", "body", "created_at"]
+    readonly_fields = ["author", "body", "created_at"]
+    extra = 0
+    can_delete = False
+
+
+@admin.register(Comment)
+class CommentAdmin(admin.ModelAdmin):
+    """Comments are written on the article page; the admin moderates (edits or deletes)."""
+
+    list_display = ["article", "author", "short_body", "transition", "created_at"]
+    list_filter = ["transition", ("author", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["article", "author"]
+    search_fields = ["body", "article__title", "author__username"]
+    raw_id_fields = ["article", "parent"]
+    readonly_fields = ["author", "created_at", "mentioned_users", "transition"]
+    inlines = [CommentReplyInline]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    @admin.display(description=_("comment"))
+    def short_body(self, obj: Comment) -> str:
+        return Truncator(obj.body).chars(80)
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["recipient", "kind", "article", "actor", "created_at", "read_at"]
+    list_filter = ["kind", ("recipient", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["recipient", "article", "actor"]

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from articles.text import normalize_line, normalize_paragraphs, split_lines
 
@@ -156,7 +157,10 @@ def _title_from(text: str, warnings: list[str]) -> str:
         title = first_sentence(title)
         if len(title) > TITLE_MAX_LENGTH:
             title = title[: TITLE_MAX_LENGTH - 1].rstrip() + "…"
-        warnings.append(f"The title was longer than {TITLE_MAX_LENGTH} characters and was cut.")
+        warnings.append(
+            _("The title was longer than %(limit)d characters and was cut.")
+            % {"limit": TITLE_MAX_LENGTH}
+        )
     return title
 
 
@@ -208,13 +212,17 @@ def _parse_dated(lines: list[str], *, now: datetime) -> ParsedArticle | None:
     parsed = ParsedArticle(title="", paragraphs=[], layout="dated")
     parsed.published_at = parse_publication_time(m["date"], now=now)
     if parsed.published_at is None:
-        parsed.warnings.append(f"The date «{m['date']}» is not a valid calendar date.")
+        parsed.warnings.append(
+            _("The date «%(date)s» is not a valid calendar date.") % {"date": m["date"]}
+        )
     body = ([m["rest"]] if m["rest"] else []) + lines[1:]
     if not body:
         return parsed
     parsed.paragraphs = body
     parsed.title = _title_from(first_sentence(body[0]), parsed.warnings)
-    parsed.warnings.append("The file has no title line; the first sentence is used as the title.")
+    parsed.warnings.append(
+        _("The file has no title line; the first sentence is used as the title.")
+    )
     return parsed
 
 
@@ -228,7 +236,7 @@ def parse_article_text(text: str, *, now: datetime | None = None) -> ParsedArtic
     lines = [normalize_line(line) for line in split_lines(text)]
     lines = [line for line in lines if line]
     if not lines:
-        raise ArticleParseError("The file has no text.")
+        raise ArticleParseError(_("The file has no text."))
     for layout in _LAYOUTS:
         if (parsed := layout(lines, now=now)) is not None:
             break
@@ -237,24 +245,34 @@ def parse_article_text(text: str, *, now: datetime | None = None) -> ParsedArtic
             title="",
             paragraphs=lines[1:],
             layout="plain",
-            warnings=["Unrecognised layout: the first line is used as the title."],
+            warnings=[_("Unrecognised layout: the first line is used as the title.")],
         )
         parsed.title, kept = _title_line(lines[0], parsed.warnings)
         parsed.paragraphs = kept + parsed.paragraphs
     parsed.paragraphs = normalize_paragraphs(parsed.paragraphs)
     if not parsed.title:
-        raise ArticleParseError("The file has no title.")
+        raise ArticleParseError(_("The file has no title."))
     if not parsed.paragraphs:
-        raise ArticleParseError("The file has a title but no body text.")
+        raise ArticleParseError(_("The file has a title but no body text."))
     source_name, source_domain, byline = find_source(parsed.paragraphs)
     parsed.source_name, parsed.source_domain = source_name, source_domain
-    parsed.byline = _clipped(parsed.byline or byline, METADATA_MAX_LENGTH, "byline", parsed)
-    parsed.photo_credit = _clipped(parsed.photo_credit, METADATA_MAX_LENGTH, "photo credit", parsed)
+    parsed.byline = _clipped(
+        parsed.byline or byline,
+        METADATA_MAX_LENGTH,
+        _("The byline was longer than %(limit)d characters and was cut."),
+        parsed,
+    )
+    parsed.photo_credit = _clipped(
+        parsed.photo_credit,
+        METADATA_MAX_LENGTH,
+        _("The photo credit was longer than %(limit)d characters and was cut."),
+        parsed,
+    )
     return parsed
 
 
-def _clipped(value: str, limit: int, label: str, parsed: ParsedArticle) -> str:
+def _clipped(value: str, limit: int, warning: str, parsed: ParsedArticle) -> str:
     if len(value) <= limit:
         return value
-    parsed.warnings.append(f"The {label} was longer than {limit} characters and was cut.")
+    parsed.warnings.append(warning % {"limit": limit})
     return value[: limit - 1].rstrip() + "…"

@@ -13,6 +13,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from articles.importing import ImportFile
 from articles.models import (
@@ -35,7 +36,10 @@ logger = logging.getLogger(__name__)
 
 class DuplicateArticleError(Exception):
     def __init__(self, existing: Article) -> None:
-        super().__init__(f"The same text is already article #{existing.pk} «{existing.title}».")
+        super().__init__(
+            _("The same text is already article #%(pk)d «%(title)s».")
+            % {"pk": existing.pk, "title": existing.title}
+        )
         self.existing = existing
 
 
@@ -44,9 +48,11 @@ class ArticleVersionConflict(Exception):
 
     def __init__(self, current: Article, expected_version: int) -> None:
         super().__init__(
-            f"Article #{current.pk} was changed by someone else (you edited version "
-            f"{expected_version}, it is now version {current.version}); your changes were "
-            f"not saved."
+            _(
+                "Article #%(pk)d was changed by someone else (you edited version %(yours)d, "
+                "it is now version %(current)d); your changes were not saved."
+            )
+            % {"pk": current.pk, "yours": expected_version, "current": current.version}
         )
         self.current = current
         self.expected_version = expected_version
@@ -122,7 +128,10 @@ def article_create(
     title = " ".join(title.split())
     body = normalize_body(body)
     if language and language not in Language.values:
-        raise ValueError(f"Unknown language «{language}»; expected one of kk, ru, en.")
+        raise ValueError(
+            _("Unknown language «%(language)s»; expected one of kk, ru, en.")
+            % {"language": language}
+        )
     digest = content_hash(title, body)
     existing = Article.objects.filter(content_hash=digest).first()
     if existing:
@@ -204,11 +213,14 @@ def article_update(
     if "title" in changes:
         changes["title"] = " ".join(changes["title"].split())
         if not changes["title"]:
-            raise ValueError("The title cannot be empty.")
+            raise ValueError(_("The title cannot be empty."))
     if "body" in changes:
         changes["body"] = normalize_body(changes["body"])
     if changes.get("language") and changes["language"] not in Language.values:
-        raise ValueError(f"Unknown language «{changes['language']}»; expected one of kk, ru, en.")
+        raise ValueError(
+            _("Unknown language «%(language)s»; expected one of kk, ru, en.")
+            % {"language": changes["language"]}
+        )
     user = updated_by if updated_by and updated_by.is_authenticated else None
     try:
         with transaction.atomic():
@@ -266,7 +278,7 @@ def article_import_file(
 ) -> FileImportResult:
     """Import one file. Atomic: a file that fails leaves nothing behind."""
     if item.error or item.data is None:
-        return FileImportResult(item.name, ImportOutcome.FAILED, item.error or "No data.")
+        return FileImportResult(item.name, ImportOutcome.FAILED, item.error or _("No data."))
     try:
         text, encoding = decode_bytes(item.data)
         parsed = parse_article_text(text, now=now)
@@ -280,15 +292,21 @@ def article_import_file(
         # One unexpected file must not abort the rest of the batch; its transaction rolled back.
         logger.exception("Import of %s failed", item.name)
         return FileImportResult(
-            item.name, ImportOutcome.FAILED, f"The article could not be saved: {exc}"
+            item.name,
+            ImportOutcome.FAILED,
+            _("The article could not be saved: %(error)s") % {"error": exc},
         )
     except DuplicateArticleError as exc:
         return FileImportResult(item.name, ImportOutcome.DUPLICATE, str(exc), article=exc.existing)
     warnings = list(parsed.warnings)
     if encoding not in ("utf-8", "ascii"):
-        warnings.append(f"Decoded from {encoding}.")
+        warnings.append(_("Decoded from %(encoding)s.") % {"encoding": encoding})
     return FileImportResult(
-        item.name, ImportOutcome.IMPORTED, f"Imported as #{article.pk}.", warnings, article
+        item.name,
+        ImportOutcome.IMPORTED,
+        _("Imported as #%(pk)d.") % {"pk": article.pk},
+        warnings,
+        article,
     )
 
 

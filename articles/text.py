@@ -12,6 +12,7 @@ import re
 import unicodedata
 
 from charset_normalizer import from_bytes
+from django.utils.translation import gettext as _
 
 from articles.models import PARAGRAPH_SEPARATOR
 
@@ -72,15 +73,18 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
     Cyrillic code pages (cp1251, KZ-1048, KOI8-R, cp866) are understood.
     """
     if not data or not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
-        raise TextDecodingError("The file is empty.")
+        raise TextDecodingError(_("The file is empty."))
     for bom, codec in _BOMS:
         if data.startswith(bom):
             try:
                 text = data.decode(codec)
             except UnicodeDecodeError as exc:
                 raise TextDecodingError(
-                    f"The file starts with a {codec.upper()} byte-order mark but is not valid "
-                    f"{codec.upper()} (byte {exc.start})."
+                    _(
+                        "The file starts with a %(codec)s byte-order mark but is not valid "
+                        "%(codec)s (byte %(byte)d)."
+                    )
+                    % {"codec": codec.upper(), "byte": exc.start}
                 ) from exc
             return _checked(text), codec.removesuffix("-sig")
     utf16 = _looks_like_utf16_without_bom(data)
@@ -90,7 +94,7 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
         except UnicodeDecodeError:
             pass
     if b"\x00" in data:
-        raise TextDecodingError("The file is binary (it contains NUL bytes), not plain text.")
+        raise TextDecodingError(_("The file is binary (it contains NUL bytes), not plain text."))
     try:
         return _checked(data.decode("utf-8")), "utf-8"
     except UnicodeDecodeError:
@@ -107,23 +111,27 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
         candidates.append((_score_legacy_decoding(text), codec, text))
     if not candidates:
         raise TextDecodingError(
-            "The file's encoding could not be recognised: it is not UTF-8, UTF-16 or a "
-            "Cyrillic code page (cp1251, KZ-1048, KOI8-R)."
+            _(
+                "The file's encoding could not be recognised: it is not UTF-8, UTF-16 or a "
+                "Cyrillic code page (cp1251, KZ-1048, KOI8-R)."
+            )
         )
     score, codec, text = max(candidates, key=lambda c: c[0])
     if score < 0.5:
         raise TextDecodingError(
-            "The file does not look like Kazakh, Russian or English text in any known "
-            "encoding; it may be binary or damaged."
+            _(
+                "The file does not look like Kazakh, Russian or English text in any known "
+                "encoding; it may be binary or damaged."
+            )
         )
     return _checked(text), codec
 
 
 def _checked(text: str) -> str:
     if _is_binary(text):
-        raise TextDecodingError("The file is binary (control characters), not plain text.")
+        raise TextDecodingError(_("The file is binary (control characters), not plain text."))
     if not text.strip().strip("\ufeff"):
-        raise TextDecodingError("The file is empty.")
+        raise TextDecodingError(_("The file is empty."))
     return text
 
 

@@ -1,4 +1,5 @@
-"""Run every benchmark and print its figures: `make bench` (or `python benchmarks/run.py`).
+"""Run every benchmark and print its figures: `make bench` (or `python benchmarks/run.py
+[import] [extraction] [pages]` for some of them).
 
 Benchmarks use a throw-away SQLite database under var/ unless DATABASE_URL is set."""
 
@@ -22,6 +23,7 @@ def main() -> None:
         os.close(handle)
         os.environ["DATABASE_URL"] = f"sqlite:///{path}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kzeditor.settings.base")
+    os.environ.setdefault("DEBUG", "false")  # DEBUG keeps every query in memory: not production
     os.environ.pop("CELERY_BROKER_URL", None)  # extraction runs in-process: we time it too
     import django
 
@@ -29,13 +31,19 @@ def main() -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    from benchmarks import bench_extraction, bench_import
+    from benchmarks import bench_extraction, bench_import, bench_pages
 
+    chosen = sys.argv[1:] or ["import", "extraction", "pages"]
     try:
-        print("== import")
-        bench_import.run()
-        print("== extraction")
-        bench_extraction.run()
+        if "import" in chosen:
+            print("== import")
+            bench_import.run()
+        if "extraction" in chosen:
+            print("== extraction")
+            bench_extraction.run()
+        if "pages" in chosen:
+            print("== pages (10,000 articles, 200,000 mentions)")
+            bench_pages.run()
     finally:
         db = os.environ["DATABASE_URL"]
         if db.startswith("sqlite:///") and "kzeditor-bench-" in db:

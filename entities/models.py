@@ -349,7 +349,9 @@ class Figure(ExtractedSpan):
     kind = models.CharField(_("kind"), max_length=10, choices=FigureKind.choices)
     value = models.DecimalField(_("value"), max_digits=30, decimal_places=6)
     unit = models.CharField(
-        _("unit"), max_length=20, help_text=_("ISO 4217 code for money, % or a unit symbol.")
+        _("unit"),
+        max_length=20,
+        help_text=_("ISO 4217 code for money, the percent sign or a unit symbol."),
     )
 
     class Meta(ExtractedSpan.Meta):

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from entities.extraction import EXTRACTOR_VERSION, DocumentExtraction
 from entities.linking.keys import lookup_key, translit_key
@@ -206,7 +207,7 @@ def alias_add(
     """An editor's alias (idempotent: an alias with the same key is returned as it is)."""
     key = lookup_key(text)
     if not key:
-        raise ValueError("An alias needs at least one letter or digit.")
+        raise ValueError(gettext("An alias needs at least one letter or digit."))
     alias, _ = Alias.objects.get_or_create(
         entity=entity,
         key=key,
@@ -459,7 +460,7 @@ def span_review(
     """Confirm or reject an extracted span (mention, figure, date or quote), or reopen it
     (back to suggested). Recorded in the article's history."""
     if status not in ReviewStatus.values:
-        raise ValueError(f"Unknown review status «{status}».")
+        raise ValueError(gettext("Unknown review status «%(status)s».") % {"status": status})
     span.review_status = status
     span.reviewed_by = _reviewer(user)
     span.reviewed_at = timezone.now()
@@ -502,7 +503,10 @@ def mention_retype(*, mention: Mention, entity_type: str, user: AbstractBaseUser
     """An editor corrects a mention's type (a place read as an organisation…). A link to an
     entity of the old type no longer fits and is dropped; the mention is confirmed."""
     if entity_type not in EntityType.values:
-        raise ValueError(f"Unknown entity type «{entity_type}»; expected PER, ORG or LOC.")
+        raise ValueError(
+            gettext("Unknown entity type «%(type)s»; expected PER, ORG or LOC.")
+            % {"type": entity_type}
+        )
     previous = mention.type
     mention.type = entity_type
     if mention.entity_id and mention.entity.type != entity_type:
@@ -549,10 +553,13 @@ def entity_create(
     """An editor adds an entity to the knowledge base (confirmed), with each name as an
     alias in its language."""
     if entity_type not in EntityType.values:
-        raise ValueError(f"Unknown entity type «{entity_type}»; expected PER, ORG or LOC.")
+        raise ValueError(
+            gettext("Unknown entity type «%(type)s»; expected PER, ORG or LOC.")
+            % {"type": entity_type}
+        )
     cleaned = {lang: " ".join((names.get(lang) or "").split())[:300] for lang in LANGUAGES}
     if not any(cleaned.values()):
-        raise ValueError("A new entity needs a name in at least one language.")
+        raise ValueError(gettext("A new entity needs a name in at least one language."))
     entity = Entity.objects.create(
         type=entity_type,
         name_kk=cleaned["kk"],
@@ -584,18 +591,24 @@ def mention_add(
     exactly that span: it becomes the editor's, confirmed). ``expected_text`` guards against
     a text that changed since the editor selected in it."""
     if field not in SpanField.values:
-        raise ValueError(f"Unknown field «{field}».")
+        raise ValueError(gettext("Unknown field «%(field)s».") % {"field": field})
     if entity is None and entity_type not in EntityType.values:
-        raise ValueError(f"Unknown entity type «{entity_type}»; expected PER, ORG or LOC.")
+        raise ValueError(
+            gettext("Unknown entity type «%(type)s»; expected PER, ORG or LOC.")
+            % {"type": entity_type}
+        )
     text = getattr(owner, field)
     if not 0 <= start < end <= len(text):
-        raise ValueError(f"The span {start}–{end} is outside the {field}.")
+        raise ValueError(
+            gettext("The span %(start)d–%(end)d is outside the %(field)s.")
+            % {"start": start, "end": end, "field": str(SpanField(field).label).lower()}
+        )
     if expected_text is not None and text[start:end] != expected_text:
         raise ValueError(
-            "The text changed since you selected it; reload the article and select again."
+            gettext("The text changed since you selected it; reload the article and select again.")
         )
     if not text[start:end].strip():
-        raise ValueError("Select some words, not only spaces.")
+        raise ValueError(gettext("Select some words, not only spaces."))
     mention, _ = Mention.objects.update_or_create(
         **_owner_fields(owner),
         field=field,
