@@ -576,6 +576,20 @@ def entity_create(
 
 
 @transaction.atomic
+def mention_link_to_new_entity(
+    *,
+    mention: Mention,
+    entity_type: str,
+    names: dict[str, str],
+    user: AbstractBaseUser | None,
+) -> Mention:
+    """The mention names someone the knowledge base lacks: add the entity and link the mention
+    to it, in one transaction (the entity exists only if the link is made too)."""
+    entity = entity_create(entity_type=entity_type, names=names, user=user)
+    return mention_link_to(mention=mention, entity=entity, user=user)
+
+
+@transaction.atomic
 def mention_add(
     *,
     owner: models.Model,
