@@ -14,6 +14,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from articles.models import (
@@ -43,6 +45,20 @@ def mentioned_users(body: str) -> QuerySet:
     field = f"{User.USERNAME_FIELD}__iexact"
     matches = reduce(operator.or_, (Q(**{field: name}) for name in sorted(names)))
     return User.objects.filter(matches, is_active=True)
+
+
+def comment_body_html(body: str) -> SafeString:
+    """A comment's text, escaped, with every ``@username`` marked for highlighting."""
+    parts: list[str] = []
+    position = 0
+    for match in MENTION_PATTERN.finditer(body):
+        name = match[1].rstrip(".")
+        end = match.start(1) + len(name)
+        parts.append(escape(body[position : match.start()]))
+        parts.append(f'<span class="mention-user">@{escape(name)}</span>')
+        position = end
+    parts.append(escape(body[position:]))
+    return mark_safe("".join(parts))  # noqa: S308 - every piece is escaped above
 
 
 def notify(

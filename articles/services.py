@@ -228,10 +228,11 @@ def article_update(
             if article.version != expected_version:
                 raise ArticleVersionConflict(article, expected_version)
             changed = {k: v for k, v in changes.items() if getattr(article, k) != v}
+            if "language" in changes and bool(changes["language"]) != article.language_locked:
+                # Choosing the detected language by hand locks it; "detect" unlocks it.
+                changed["language_locked"] = bool(changes["language"])
             if not changed:
                 return article
-            if "language" in changed:
-                changed["language_locked"] = bool(changed["language"])
             text_changed = bool({"title", "body"} & set(changed))
             if text_changed:
                 title = changed.get("title", article.title)

@@ -145,11 +145,20 @@ def article_transition(
     The step is a version in the article's history; its comment (required to return or
     unpublish) is also posted on the article, and the assignee is told."""
     from articles.collaboration import comment_add, notify
-    from articles.services import article_update
+    from articles.services import ArticleVersionConflict, article_update
 
     comment = comment.strip()
     with transaction.atomic():
         article = Article.objects.select_for_update().get(pk=article_id)
+        known = STEPS.get(step_name)
+        # A stale page is reported as such ("reload"), not as a step the new state forbids;
+        # the role is checked first so a conflict never tells someone about steps not theirs.
+        if (
+            known is not None
+            and _acts_as(user, known.roles)
+            and article.version != expected_version
+        ):
+            raise ArticleVersionConflict(article, expected_version)
         step = step_check(user, article, step_name)
         if step.comment_required and not comment:
             raise CommentRequired(_("Say why: «%(step)s» needs a comment.") % {"step": step.label})
