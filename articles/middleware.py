@@ -8,6 +8,8 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 
+SESSION_LANGUAGE_KEY = "kzeditor_language"
+
 
 class UserLanguageMiddleware:
     """After ``LocaleMiddleware`` and authentication: a signed-in user's saved language wins
@@ -38,7 +40,7 @@ def _preferred_language(request: HttpRequest) -> str:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return ""
-    cached = request.session.get("kzeditor_language") if hasattr(request, "session") else None
+    cached = request.session.get(SESSION_LANGUAGE_KEY) if hasattr(request, "session") else None
     if cached is not None:
         return cached
     from articles.models import UserPreference
@@ -46,5 +48,5 @@ def _preferred_language(request: HttpRequest) -> str:
     language = (
         UserPreference.objects.filter(user=user).values_list("language", flat=True).first() or ""
     )
-    request.session["kzeditor_language"] = language
+    request.session[SESSION_LANGUAGE_KEY] = language
     return language

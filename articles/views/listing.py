@@ -6,11 +6,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.views.decorators.http import require_safe
 
 from articles import selectors
-from articles.models import ArticleStatus, Language
+from articles.filters import DEFAULT_SORT, PAGE_SIZES, SORT_FIELDS, ArticleFilter, sort_order
 
-PAGE_SIZE = 50
+ENTITY_SUGGESTIONS = 300
 
 
 @login_required
@@ -18,25 +21,43 @@ def home(request: HttpRequest) -> HttpResponse:
     return redirect("articles:dashboard")
 
 
+def _sort_headers(current: str) -> dict[str, dict[str, str]]:
+    """For each sortable column: the sort a click on its header asks for, and how the column
+    is sorted now ("ascending", "descending" or "none", for ``aria-sort``)."""
+    headers = {}
+    for key in SORT_FIELDS:
+        if current == key:
+            headers[key] = {"next": f"-{key}", "state": "ascending"}
+        elif current == f"-{key}":
+            headers[key] = {"next": key, "state": "descending"}
+        else:
+            # Dates start with the newest, text and states from the top.
+            first = f"-{key}" if key in {"published", "updated"} else key
+            headers[key] = {"next": first, "state": "none"}
+    return headers
+
+
 @login_required
+@require_safe
 def article_list(request: HttpRequest) -> HttpResponse:
-    language = request.GET.get("language", "")
-    status = request.GET.get("status", "")
-    q = request.GET.get("q", "").strip()
-    articles = selectors.article_list(
-        user=request.user,
-        language=language if language in Language.values else "",
-        status=status if status in ArticleStatus.values else "",
-        q=q,
-    )
-    page = Paginator(articles, PAGE_SIZE).get_page(request.GET.get("page"))
+    articles = selectors.articles_visible_to(request.user).order_by(*sort_order(DEFAULT_SORT))
+    filterset = ArticleFilter(request.GET, queryset=articles, user=request.user)
+    page = Paginator(filterset.qs, filterset.page_size).get_page(request.GET.get("page"))
+    language = (get_language() or "en")[:2]
+    suggestions = [
+        (entity.name_in(language), entity)
+        for entity in selectors.entities_mentioned(limit=ENTITY_SUGGESTIONS)
+    ]
     return render(
         request,
         "articles/article_list.html",
         {
+            "filter": filterset,
+            "now": timezone.now(),
             "page": page,
-            "languages": Language.choices,
-            "statuses": ArticleStatus.choices,
-            "filters": {"language": language, "status": status, "q": q},
+            "sort": filterset.sort_applied,
+            "sort_headers": _sort_headers(filterset.sort_applied),
+            "page_sizes": PAGE_SIZES,
+            "entity_suggestions": suggestions,
         },
     )

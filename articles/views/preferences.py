@@ -1,7 +1,55 @@
-"""Interface language (being written)."""
+"""The interface language: the switcher in the top bar (and on the login page) posts here."""
 
-from django.http import HttpResponse
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from articles.collaboration import user_language_set
+
+# Where articles.middleware.UserLanguageMiddleware caches a signed-in user's saved language.
+from articles.middleware import SESSION_LANGUAGE_KEY
+from articles.models import Language
 
 
-def language_set(request, *args, **kwargs):
-    return HttpResponse(status=501)
+def _safe_next(request: HttpRequest) -> str:
+    for candidate in (request.POST.get("next"), request.headers.get("referer")):
+        if candidate and url_has_allowed_host_and_scheme(
+            candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            return candidate
+    return settings.LOGIN_URL if not request.user.is_authenticated else "articles:dashboard"
+
+
+# Not @login_required on purpose: the login page has a switcher too. Anonymous visitors only
+# get the language cookie; nothing is stored for them.
+@require_POST
+def language_set(request: HttpRequest) -> HttpResponse:
+    """Switch the interface language. Signed-in users keep it in their preferences, so it
+    follows them to any browser; everyone gets Django's language cookie."""
+    language = request.POST.get("language", "")
+    if language not in Language.values:
+        return HttpResponseBadRequest(
+            _("Unknown interface language «%(language)s»; choose one of %(choices)s.")
+            % {"language": language[:20], "choices": ", ".join(Language.values)},
+            content_type="text/plain; charset=utf-8",
+        )
+    if request.user.is_authenticated:
+        user_language_set(user=request.user, language=language)
+        request.session[SESSION_LANGUAGE_KEY] = language
+    response = redirect(_safe_next(request))
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+    return response

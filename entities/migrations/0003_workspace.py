@@ -6,41 +6,100 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0003_workspace'),
-        ('entities', '0002_extraction_results'),
+        ("articles", "0003_workspace"),
+        ("entities", "0002_extraction_results"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='figure',
-            name='unit',
-            field=models.CharField(help_text='ISO 4217 code for money, the percent sign or a unit symbol.', max_length=20, verbose_name='unit'),
+            model_name="figure",
+            name="unit",
+            field=models.CharField(
+                help_text="ISO 4217 code for money, the percent sign or a unit symbol.",
+                max_length=20,
+                verbose_name="unit",
+            ),
         ),
         migrations.CreateModel(
-            name='SpanDecision',
+            name="SpanDecision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('span_kind', models.CharField(max_length=12, verbose_name='kind')),
-                ('span_id', models.PositiveBigIntegerField()),
-                ('field', models.CharField(choices=[('title', 'Title'), ('body', 'Body')], max_length=5, verbose_name='field')),
-                ('start', models.PositiveIntegerField()),
-                ('end', models.PositiveIntegerField()),
-                ('text', models.CharField(max_length=500, verbose_name='text')),
-                ('action', models.CharField(choices=[('confirmed', 'Confirmed'), ('rejected', 'Rejected'), ('suggested', 'Reopened'), ('retyped', 'Changed type'), ('linked', 'Linked'), ('added', 'Added')], max_length=10, verbose_name='action')),
-                ('detail', models.CharField(blank=True, max_length=300, verbose_name='detail')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='when')),
-                ('article', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='articles.article')),
-                ('translation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='articles.translation')),
-                ('user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("span_kind", models.CharField(max_length=12, verbose_name="kind")),
+                ("span_id", models.PositiveBigIntegerField()),
+                (
+                    "field",
+                    models.CharField(
+                        choices=[("title", "Title"), ("body", "Body")],
+                        max_length=5,
+                        verbose_name="field",
+                    ),
+                ),
+                ("start", models.PositiveIntegerField()),
+                ("end", models.PositiveIntegerField()),
+                ("text", models.CharField(max_length=500, verbose_name="text")),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("confirmed", "Confirmed"),
+                            ("rejected", "Rejected"),
+                            ("suggested", "Reopened"),
+                            ("retyped", "Changed type"),
+                            ("linked", "Linked"),
+                            ("added", "Added"),
+                        ],
+                        max_length=10,
+                        verbose_name="action",
+                    ),
+                ),
+                ("detail", models.CharField(blank=True, max_length=300, verbose_name="detail")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="when")),
+                (
+                    "article",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="articles.article",
+                    ),
+                ),
+                (
+                    "translation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="articles.translation",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'span decision',
-                'verbose_name_plural': 'span decisions',
-                'ordering': ['-created_at', '-id'],
-                'indexes': [models.Index(fields=['article', 'created_at'], name='entities_sp_article_b21f57_idx')],
+                "verbose_name": "span decision",
+                "verbose_name_plural": "span decisions",
+                "ordering": ["-created_at", "-id"],
+                "indexes": [
+                    models.Index(
+                        fields=["article", "created_at"], name="entities_sp_article_b21f57_idx"
+                    )
+                ],
             },
         ),
     ]
