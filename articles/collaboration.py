@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from articles.models import (
     Article,
@@ -69,6 +70,7 @@ def notify(
     kind: str,
     comment: Comment | None = None,
     message: str = "",
+    step: str = "",
 ) -> int:
     """Put a notification on each recipient's dashboard (never on the actor's own)."""
     actor_id = actor.pk if actor is not None and actor.is_authenticated else None
@@ -80,6 +82,7 @@ def notify(
             article=article,
             comment=comment,
             message=message[:300],
+            step=step,
         )
         for recipient_id in dict.fromkeys(recipient_ids)
         if recipient_id != actor_id
@@ -107,7 +110,11 @@ def comment_add(
         raise CommentError(_("The comment is empty."))
     if len(body) > COMMENT_MAX_CHARS:
         raise CommentError(
-            _("The comment is %(n)d characters long; the limit is %(limit)d.")
+            ngettext(
+                "The comment is %(n)d character long; the limit is %(limit)d.",
+                "The comment is %(n)d characters long; the limit is %(limit)d.",
+                len(body),
+            )
             % {"n": len(body), "limit": COMMENT_MAX_CHARS}
         )
     if parent is not None:

@@ -22,7 +22,7 @@ ASSIGNEE_NOBODY = "unassigned"
 STATUS_RANK = {status: rank for rank, status in enumerate(ArticleStatus.values)}
 
 SORT_FIELDS = {
-    "published": _("Published"),
+    "published": _("Published at"),
     "title": _("Title"),
     "status": _("Status"),
     "updated": _("Updated"),

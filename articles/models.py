@@ -387,7 +387,7 @@ class Notification(models.Model):
     class Kind(models.TextChoices):
         MENTIONED = "mentioned", _("Mentioned you")
         ASSIGNED = "assigned", _("Assigned to you")
-        TRANSITION = "transition", _("Workflow")
+        TRANSITION = "transition", _("Status change")
         REPLY = "reply", _("Replied to you")
 
     recipient = models.ForeignKey(
@@ -399,7 +399,15 @@ class Notification(models.Model):
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, null=True, blank=True)
-    message = models.CharField(_("message"), max_length=300, blank=True)
+    step = models.CharField(
+        _("workflow step"), max_length=20, blank=True, help_text=_("For status changes.")
+    )
+    message = models.CharField(
+        _("message"),
+        max_length=300,
+        blank=True,
+        help_text=_("The words of the comment or the workflow step, as the sender wrote them."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
 

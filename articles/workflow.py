@@ -117,14 +117,12 @@ def step_check(
     step = STEPS.get(step_name)
     if step is None:
         raise StepNotAllowed(_("Unknown workflow step «%(step)s».") % {"step": step_name})
+    if not _acts_as(user, step.roles):
+        raise StepNotAllowed(_("Your role cannot do «%(step)s».") % {"step": step.label})
     if article.status not in step.sources:
         raise StepNotAllowed(
-            _("«%(step)s» is not possible while the article is %(status)s.")
-            % {"step": step.label, "status": article.get_status_display().lower()}
-        )
-    if not _acts_as(user, step.roles):
-        raise StepNotAllowed(
-            _("Your role may not «%(step)s» articles.") % {"step": str(step.label).lower()}
+            _("«%(step)s» is not possible while the article is «%(status)s».")
+            % {"step": step.label, "status": article.get_status_display()}
         )
     return step
 
@@ -177,7 +175,8 @@ def article_transition(
                 actor=user,
                 article=saved,
                 kind=Notification.Kind.TRANSITION,
-                message=f"{step.label}: {saved.get_status_display()}",
+                step=step.name,
+                message=comment,
             )
     return saved
 
@@ -218,6 +217,5 @@ def article_assign(
                 actor=user,
                 article=saved,
                 kind=Notification.Kind.ASSIGNED,
-                message=str(_("Assigned to you")),
             )
     return saved
