@@ -8,6 +8,7 @@ from __future__ import annotations
 import django_filters
 from django import forms
 from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from articles import selectors
@@ -136,7 +137,17 @@ class ArticleFilter(django_filters.FilterSet):
         method="filter_entity",
         max_length=300,
         widget=forms.TextInput(
-            attrs={"list": "entity-suggestions", "placeholder": _("Name or alias")}
+            attrs={
+                "list": "entity-suggestions",
+                "placeholder": _("Name or alias"),
+                "autocomplete": "off",
+                # Suggestions as you type (a query over the knowledge base, not the mentions).
+                "hx-get": reverse_lazy("entities:entity_options"),
+                "hx-trigger": "input changed delay:250ms",
+                "hx-target": "#entity-suggestions",
+                "hx-swap": "innerHTML",
+                "hx-sync": "this:replace",
+            }
         ),
     )
     published_from = django_filters.DateFilter(

@@ -126,25 +126,6 @@ def assignable_users() -> QuerySet:
     )
 
 
-def entities_mentioned(*, limit: int = 300) -> list:
-    """Entities that articles mention (rejected mentions do not count), most mentioned
-    first: the suggestions of the article list's entity box. One query."""
-    from entities.models import Entity, ReviewStatus
-
-    return list(
-        Entity.objects.filter(merged_into__isnull=True)
-        .annotate(
-            article_mentions=Count(
-                "mentions",
-                filter=Q(mentions__article__isnull=False)
-                & ~Q(mentions__review_status=ReviewStatus.REJECTED),
-            )
-        )
-        .filter(article_mentions__gt=0)
-        .order_by("-article_mentions", "id")[:limit]
-    )
-
-
 # -- the dashboard ---------------------------------------------------------------------------
 
 DASHBOARD_ROWS = 15

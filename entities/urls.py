@@ -19,4 +19,5 @@ urlpatterns = [
         name="mention_entity_create",
     ),
     path("articles/<int:pk>/mentions/add/", views.mention_add, name="mention_add"),
+    path("entities/options/", views.entity_options, name="entity_options"),
 ]

@@ -12,7 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from articles.models import Article
 from articles.selectors import articles_visible_to
@@ -131,6 +131,20 @@ def mention_entity_search(request: HttpRequest, pk: int) -> HttpResponse:
             "can_review": can_review_spans(request.user),
             "ui_language": _ui_language(),
         },
+    )
+
+
+@login_required
+@require_safe
+def entity_options(request: HttpRequest) -> HttpResponse:
+    """``<option>``s of entities whose names or aliases match ``entity`` (or ``q``), for a
+    ``<datalist>`` filled as the user types (the article list's entity filter)."""
+    query = (request.GET.get("entity") or request.GET.get("q") or "").strip()[:200]
+    results = entity_search(q=query) if len(query) >= 2 else []
+    return render(
+        request,
+        "entities/_entity_options.html",
+        {"options": [(entity.name_in(_ui_language()), entity) for entity in results]},
     )
 
 

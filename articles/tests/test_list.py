@@ -104,13 +104,19 @@ def test_entity_by_id_by_any_alias_and_rejected_mentions_ignored(signed_in, toka
         assert _titles(_get(signed_in, entity=typed)) == ["Mentions him"], typed
 
 
-def test_entity_suggestions_list_only_mentioned_entities(signed_in, tokayev, editor):
-    unmentioned = entity_create(entity_type="ORG", names={"en": "Nobody Mentions Us"}, user=editor)
-    _mention(ArticleFactory(), tokayev)
+def test_entity_box_suggests_entities_as_you_type(signed_in, tokayev, editor):
+    """The list page itself carries no suggestions (they would cost a query over every
+    mention); the entity box asks for them as the user types."""
+    entity_create(entity_type="ORG", names={"en": "Nobody Mentions Us"}, user=editor)
     html = _get(signed_in).content.decode()
+    assert 'hx-get="/entities/options/"' in html
     datalist = html.split('<datalist id="entity-suggestions">')[1].split("</datalist>")[0]
-    assert "Tokayev Test" in datalist
-    assert unmentioned.name_en not in datalist
+    assert datalist.strip() == ""
+    options = signed_in.get(reverse("entities:entity_options"), {"entity": "токаев"})
+    assert options.status_code == 200
+    assert '<option value="Tokayev Test" label="Person"></option>' in options.content.decode()
+    assert "Nobody" not in options.content.decode()
+    assert signed_in.get(reverse("entities:entity_options"), {"entity": "т"}).content.strip() == b""
 
 
 def test_entity_of_a_merged_entity_finds_the_mentions_of_its_target(signed_in, tokayev, editor):
@@ -338,9 +344,9 @@ def test_query_count_is_constant_with_every_filter(
     }  # fmt: skip
     _get(signed_in, **params)  # warm up: the saved language is cached in the session
     # 1 session, 2 user, 3 groups, 4 assignable people, 5 source lookup (validating the
-    # choice), 6 entity lookup (validating the choice), 7 count, 8 entity suggestions, 9 unread
-    # notifications (nav), 10-11 permissions (nav), 12 sources (menu), 13 the page of articles.
-    with django_assert_num_queries(13):
+    # choice), 6 entity lookup (validating the choice), 7 count, 8 unread notifications (nav),
+    # 9-10 permissions (nav), 11 sources (menu), 12 the page of articles.
+    with django_assert_num_queries(12):
         response = _get(signed_in, **params)
     assert len(_titles(response)) == min(rows, size)
     assert response.context["filter"].errors == {}

@@ -88,10 +88,9 @@ def test_list_query_count_is_constant(client, editor, django_assert_num_queries,
     client.force_login(editor)
     client.get(reverse("articles:list"))  # warm up: the saved language is cached in the session
     # 1 session, 2 user, 3 groups (role check), 4 assignable people (assignee menu), 5 count,
-    # 6 entities with mentions (entity suggestions), 7 unread notifications (nav badge),
-    # 8-9 user and group permissions (Import in the nav), 10 sources (source menu),
-    # 11 one page of articles with their sources and assignees joined
-    with django_assert_num_queries(11):
+    # 6 unread notifications (nav badge), 7-8 user and group permissions (Import in the nav),
+    # 9 sources (source menu), 10 one page of articles with their sources and assignees joined
+    with django_assert_num_queries(10):
         response = client.get(reverse("articles:list"))
     assert len(response.context["page"]) == count
 

@@ -7,13 +7,10 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
 from articles import selectors
 from articles.filters import DEFAULT_SORT, PAGE_SIZES, SORT_FIELDS, ArticleFilter, sort_order
-
-ENTITY_SUGGESTIONS = 300
 
 
 @login_required
@@ -43,11 +40,6 @@ def article_list(request: HttpRequest) -> HttpResponse:
     articles = selectors.articles_visible_to(request.user).order_by(*sort_order(DEFAULT_SORT))
     filterset = ArticleFilter(request.GET, queryset=articles, user=request.user)
     page = Paginator(filterset.qs, filterset.page_size).get_page(request.GET.get("page"))
-    language = (get_language() or "en")[:2]
-    suggestions = [
-        (entity.name_in(language), entity)
-        for entity in selectors.entities_mentioned(limit=ENTITY_SUGGESTIONS)
-    ]
     return render(
         request,
         "articles/article_list.html",
@@ -58,6 +50,5 @@ def article_list(request: HttpRequest) -> HttpResponse:
             "sort": filterset.sort_applied,
             "sort_headers": _sort_headers(filterset.sort_applied),
             "page_sizes": PAGE_SIZES,
-            "entity_suggestions": suggestions,
         },
     )
