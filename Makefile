@@ -23,7 +23,7 @@ $(VENV)/.installed: requirements.txt $(PY)
 
 # Interface translations: .po files are the source, .mo files are compiled in the build (Babel,
 # so no GNU gettext is needed to build or run).
-MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/*.po))
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/*.po locale/overrides/*/LC_MESSAGES/*.po))
 locale/%.mo: locale/%.po $(VENV)/.installed
 	$(VENV)/bin/pybabel compile --statistics -i $< -o $@
 

@@ -166,9 +166,14 @@ def change_reason_display(record) -> tuple[str, str]:
         return _("Assignment"), ""
     if reason == "edit":
         return _("Edited"), ""
+    if reason == LANGUAGE_DETECTED_REASON:
+        return _("Language detected by extraction"), ""
     if match := _REVERT_REASON.fullmatch(reason):
         return _("Reverted to version %(version)s") % {"version": match[1]}, ""
     return reason or _("Changed"), ""
+
+
+LANGUAGE_DETECTED_REASON = "language detected"
 
 
 @dataclass

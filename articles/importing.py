@@ -15,6 +15,7 @@ from pathlib import Path, PurePosixPath
 
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
 
 TEXT_SUFFIXES = {".txt", ".text", ""}
 ZIP_SUFFIX = ".zip"
@@ -28,15 +29,21 @@ class ImportFile:
 
 
 def _size_error(size: int, limit: int) -> str:
-    return (
-        f"The file is {filesizeformat(size)}; the limit is {filesizeformat(limit)} "
-        f"({size} > {limit} bytes)."
-    )
+    return _(
+        "The file is %(size)s; the limit is %(limit)s (%(bytes)d > %(limit_bytes)d bytes)."
+    ) % {
+        "size": filesizeformat(size),
+        "limit": filesizeformat(limit),
+        "bytes": size,
+        "limit_bytes": limit,
+    }
 
 
 def _type_error(name: str) -> str:
     suffix = PurePosixPath(name).suffix.lower()
-    return f"Unsupported file type «{suffix}»: import plain-text .txt files or .zip archives."
+    return _(
+        "Unsupported file type «%(suffix)s»: import plain-text .txt files or .zip archives."
+    ) % {"suffix": suffix}
 
 
 def _is_hidden(name: str) -> bool:
@@ -49,7 +56,9 @@ def expand_zip(name: str, data: bytes) -> Iterator[ImportFile]:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError) as exc:
-        yield ImportFile(name, error=f"The zip archive cannot be read: {exc}.")
+        yield ImportFile(
+            name, error=_("The zip archive cannot be read: %(error)s.") % {"error": exc}
+        )
         return
     with archive:
         members = [m for m in archive.infolist() if not m.is_dir() and not _is_hidden(m.filename)]
@@ -57,7 +66,8 @@ def expand_zip(name: str, data: bytes) -> Iterator[ImportFile]:
         if len(members) > max_members:
             yield ImportFile(
                 name,
-                error=f"The archive has {len(members)} files; the limit is {max_members}.",
+                error=_("The archive has %(count)d files; the limit is %(limit)d.")
+                % {"count": len(members), "limit": max_members},
             )
             return
         declared_total = sum(m.file_size for m in members)
@@ -65,10 +75,8 @@ def expand_zip(name: str, data: bytes) -> Iterator[ImportFile]:
         if declared_total > max_total:
             yield ImportFile(
                 name,
-                error=(
-                    f"The archive unpacks to {filesizeformat(declared_total)}; the limit is "
-                    f"{filesizeformat(max_total)}."
-                ),
+                error=_("The archive unpacks to %(size)s; the limit is %(limit)s.")
+                % {"size": filesizeformat(declared_total), "limit": filesizeformat(max_total)},
             )
             return
         limit = settings.KZEDITOR_IMPORT_MAX_FILE_BYTES
@@ -77,7 +85,7 @@ def expand_zip(name: str, data: bytes) -> Iterator[ImportFile]:
             suffix = PurePosixPath(member.filename).suffix.lower()
             if suffix == ZIP_SUFFIX:
                 yield ImportFile(
-                    member_name, error="Zip archives inside zip archives are not imported."
+                    member_name, error=_("Zip archives inside zip archives are not imported.")
                 )
                 continue
             if suffix not in TEXT_SUFFIXES:
@@ -91,7 +99,10 @@ def expand_zip(name: str, data: bytes) -> Iterator[ImportFile]:
                     # Never trust the declared size: read at most one byte past the limit.
                     content = handle.read(limit + 1)
             except (zipfile.BadZipFile, RuntimeError, NotImplementedError, OSError) as exc:
-                yield ImportFile(member_name, error=f"The archive member cannot be read: {exc}.")
+                yield ImportFile(
+                    member_name,
+                    error=_("The archive member cannot be read: %(error)s.") % {"error": exc},
+                )
                 continue
             if len(content) > limit:
                 yield ImportFile(member_name, error=_size_error(len(content), limit))
@@ -144,7 +155,9 @@ def _read_path(path: Path, display: str) -> Iterator[ImportFile]:
             return
         data = path.read_bytes()
     except OSError as exc:
-        yield ImportFile(display, error=f"The file cannot be read: {exc.strerror or exc}.")
+        yield ImportFile(
+            display, error=_("The file cannot be read: %(error)s.") % {"error": exc.strerror or exc}
+        )
         return
     yield from import_file_from_bytes(display, data)
 
@@ -170,4 +183,4 @@ def import_files_from_paths(paths: Iterable[str | Path]) -> Iterator[ImportFile]
         elif path.exists():
             yield from _read_path(path, str(path))
         else:
-            yield ImportFile(str(path), error="No such file or folder.")
+            yield ImportFile(str(path), error=_("No such file or folder."))

@@ -85,8 +85,10 @@ def article_search(articles: QuerySet[Article], q: str) -> QuerySet[Article]:
 
 
 def import_batches_recent(*, user: AbstractBaseUser, limit: int = 20) -> QuerySet[ImportBatch]:
+    """The desk's recent imports for those who see the whole desk (editors, reviewers,
+    admins: command-line and API imports included); a translator's own uploads otherwise."""
     batches = ImportBatch.objects.select_related("created_by")
-    if not user.is_superuser:
+    if not sees_all_articles(user):
         batches = batches.filter(created_by=user)
     return batches[:limit]
 

@@ -14,6 +14,7 @@ from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_update_with_history
 
 from articles.importing import ImportFile
 from articles.models import (
@@ -406,6 +407,7 @@ def article_extract(*, article_id: int) -> str:
 def _extraction_commit(article: Article, body: str, result: DocumentExtraction) -> str:
     """Store the results, unless the text changed while extraction ran (then the edit has
     queued its own run and these results are stale)."""
+    from articles.history import LANGUAGE_DETECTED_REASON
     from entities.extraction import EXTRACTOR_VERSION
     from entities.services import extraction_store
 
@@ -429,6 +431,13 @@ def _extraction_commit(article: Article, body: str, result: DocumentExtraction) 
         updates.update(body=body, content_hash=digest, extracted_content_hash=digest)
         updates["version"] = F("version") + 1
     Article.objects.filter(pk=article.pk).update(**updates)
+    if updates.get("language", current.language) != current.language:
+        # The detected language is part of the text's metadata: record it as a version (by
+        # nobody), so the next person's version does not appear to have changed it.
+        current.refresh_from_db()
+        bulk_update_with_history(
+            [current], Article, fields=[], default_change_reason=LANGUAGE_DETECTED_REASON
+        )
     extraction_store(owner=current, result=result, texts={"title": current.title, "body": body})
     return "done"
 

@@ -84,7 +84,7 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
                         "The file starts with a %(codec)s byte-order mark but is not valid "
                         "%(codec)s (byte %(byte)d)."
                     )
-                    % {"codec": codec.upper(), "byte": exc.start}
+                    % {"codec": codec.removesuffix("-sig").upper(), "byte": exc.start}
                 ) from exc
             return _checked(text), codec.removesuffix("-sig")
     utf16 = _looks_like_utf16_without_bom(data)

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import get_language
+from django.views.decorators.http import require_safe
 
 from articles import selectors, workflow
 from articles.collaboration import presence_others
@@ -38,6 +39,7 @@ def article_page_context(request: HttpRequest, article) -> dict:
 
 
 @login_required
+@require_safe
 def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
     article = get_object_or_404(selectors.articles_visible_to(request.user), pk=pk)
     return render(request, "articles/article_detail.html", article_page_context(request, article))

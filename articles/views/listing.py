@@ -14,6 +14,7 @@ from articles.filters import DEFAULT_SORT, PAGE_SIZES, SORT_FIELDS, ArticleFilte
 
 
 @login_required
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     return redirect("articles:dashboard")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
@@ -74,6 +74,8 @@ def _form_error(form) -> str:
 @require_POST
 def transition(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     article = get_object_or_404(selectors.articles_visible_to(request.user), pk=pk)
+    if step not in STEPS:
+        raise Http404(_("There is no workflow step «%(step)s».") % {"step": step})
     form = TransitionForm(request.POST)
     if not form.is_valid():
         return refused(request, article, _form_error(form), 400)

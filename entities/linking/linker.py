@@ -158,8 +158,12 @@ def mentions_link(
     _lookup(analyses.values())
     links: dict[MentionText, Link] = {m: _decide(a) for m, a in analyses.items()}
     unlinked = [m for m, link in links.items() if link.entity_id is None]
+    choices_by_type: dict[str, dict[str, int]] = {}  # alias keys per type, read once
     if unlinked:
-        _suggest_fuzzy(unlinked, analyses, links)
+        _lookup_again_if_aliases_arrived(unlinked, analyses, links, choices_by_type)
+        unlinked = [m for m in unlinked if links[m].entity_id is None]
+    if unlinked:
+        _suggest_fuzzy(unlinked, analyses, links, choices_by_type)
     if propose:
         _propose(
             [m for m in unlinked if links[m].suggested_entity_id is None],
@@ -335,14 +339,39 @@ def _link_surnames_to_full_names(
                 break
 
 
+def _lookup_again_if_aliases_arrived(
+    unlinked: list[MentionText],
+    analyses: dict[MentionText, _Analysis],
+    links: dict[MentionText, Link],
+    choices_by_type: dict[str, dict[str, int]],
+) -> None:
+    """Another worker may have committed an alias with one of these keys after our alias query
+    (two articles naming the same new person at once). Its key is then among the fuzzy
+    choices, and a fuzzy pass would only *suggest* the entity the exact rules link: decide
+    those mentions again on a fresh lookup instead. Costs a query only in that case."""
+    late = []
+    for mention in unlinked:
+        if links[mention].suggested_entity_id:
+            continue
+        if mention.type not in choices_by_type:
+            choices_by_type[mention.type] = _alias_choices(mention.type)
+        choices = choices_by_type[mention.type]
+        if any(key in choices for key in analyses[mention].keys):
+            late.append(mention)
+    if late:
+        _lookup(analyses[m] for m in late)
+        for mention in late:
+            links[mention] = _decide(analyses[mention])
+
+
 def _suggest_fuzzy(
     unlinked: list[MentionText],
     analyses: dict[MentionText, _Analysis],
     links: dict[MentionText, Link],
+    choices_by_type: dict[str, dict[str, int]],
 ) -> None:
     from rapidfuzz import fuzz, process
 
-    choices_by_type: dict[str, dict[str, int]] = {}
     for mention in unlinked:
         if links[mention].suggested_entity_id:
             continue

@@ -1,0 +1,500 @@
+"""Every view of the ``articles`` and ``entities`` namespaces × every role → the expected status.
+
+One table (``EXPECTED``) says who gets what; ``REQUESTS`` says how each row is asked (with a
+payload that succeeds, so 200/302 means the action really happened and 403 means the role was
+refused, not the input). A URL pattern missing from the table fails
+``test_every_url_is_in_the_matrix``, so a new view cannot ship without its row. Each request is checked against a snapshot
+of the database: a refused request writes nothing, an allowed one writes exactly what its row
+says."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import pytest
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from articles.collaboration import notify
+from articles.models import (
+    Article,
+    ArticleStatus,
+    Comment,
+    EditingPresence,
+    Notification,
+    UserPreference,
+)
+from articles.services import article_update
+from articles.tests.factories import ArticleFactory, TranslationFactory
+from entities.models import Entity, Figure, Mention, SpanDecision
+
+pytestmark = pytest.mark.django_db
+
+# -- the table ---------------------------------------------------------------------------------
+
+ROLES = ("anonymous", "translator", "translator_on_B", "reviewer", "editor", "admin")
+NA = None  # the row names no article, so "article B" means nothing
+
+# translator: has a translation of article A (so sees A); translator_on_B: the same user asking
+# about article B, which they do not translate. Everyone else asks about article A.
+# A 302 for anonymous means "sent to the login page" (checked), except for the language switch.
+S = ArticleStatus
+EXPECTED: dict[tuple[str, str, str], tuple[int, int, int | None, int, int, int]] = {
+    # (url name, method, variant):                    anon trans  on B  review editor admin
+    ("articles:home", "GET", ""):                      (302, 302, NA,  302, 302, 302),
+    ("articles:home", "POST", ""):                     (302, 405, NA,  405, 405, 405),
+    ("articles:dashboard", "GET", ""):                 (302, 200, NA,  200, 200, 200),
+    ("articles:dashboard", "POST", ""):                (302, 405, NA,  405, 405, 405),
+    ("articles:notifications_read", "POST", ""):       (302, 302, NA,  302, 302, 302),
+    ("articles:notifications_read", "GET", ""):        (302, 405, NA,  405, 405, 405),
+    ("articles:language", "POST", ""):                 (302, 302, NA,  302, 302, 302),
+    ("articles:language", "GET", ""):                  (405, 405, NA,  405, 405, 405),
+    ("articles:list", "GET", ""):                      (302, 200, NA,  200, 200, 200),
+    ("articles:list", "POST", ""):                     (302, 405, NA,  405, 405, 405),
+    ("articles:detail", "GET", ""):                    (302, 200, 404, 200, 200, 200),
+    ("articles:detail", "POST", ""):                   (302, 405, 405, 405, 405, 405),
+    ("articles:extraction_retry", "POST", ""):         (302, 403, 404, 403, 302, 302),
+    ("articles:extraction_retry", "GET", ""):          (302, 405, 405, 405, 405, 405),
+    ("articles:edit", "GET", ""):                      (302, 403, 404, 200, 200, 200),
+    ("articles:edit", "POST", ""):                     (302, 403, 404, 302, 302, 302),
+    ("articles:presence", "POST", ""):                 (302, 403, 404, 200, 200, 200),
+    ("articles:presence", "GET", ""):                  (302, 405, 405, 405, 405, 405),
+    ("articles:transition", "POST", "submit"):         (302, 403, 404, 403, 302, 302),
+    ("articles:transition", "POST", "approve"):        (302, 403, 404, 302, 403, 302),
+    ("articles:transition", "POST", "return"):         (302, 403, 404, 302, 403, 302),
+    ("articles:transition", "POST", "publish"):        (302, 403, 404, 403, 302, 302),
+    ("articles:transition", "POST", "unpublish"):      (302, 403, 404, 403, 302, 302),
+    ("articles:transition", "POST", "archive"):        (302, 403, 404, 403, 302, 302),
+    ("articles:transition", "POST", "restore"):        (302, 403, 404, 403, 302, 302),
+    ("articles:transition", "GET", "submit"):          (302, 405, 405, 405, 405, 405),
+    ("articles:assign", "POST", ""):                   (302, 403, 404, 403, 302, 302),
+    ("articles:assign", "GET", ""):                    (302, 405, 405, 405, 405, 405),
+    ("articles:comment_add", "POST", ""):              (302, 302, 404, 302, 302, 302),
+    ("articles:comment_add", "GET", ""):               (302, 405, 405, 405, 405, 405),
+    ("articles:history", "GET", ""):                   (302, 200, 404, 200, 200, 200),
+    ("articles:history", "POST", ""):                  (302, 405, 405, 405, 405, 405),
+    ("articles:diff", "GET", ""):                      (302, 200, 404, 200, 200, 200),
+    ("articles:diff", "POST", ""):                     (302, 405, 405, 405, 405, 405),
+    ("articles:revert", "POST", ""):                   (302, 403, 404, 302, 302, 302),
+    ("articles:revert", "GET", ""):                    (302, 405, 405, 405, 405, 405),
+    ("articles:import", "GET", ""):                    (302, 403, NA,  403, 200, 200),
+    ("articles:import", "POST", ""):                   (302, 403, NA,  403, 200, 200),
+    ("entities:span_panel", "GET", "mention"):         (302, 200, 404, 200, 200, 200),
+    ("entities:span_panel", "GET", "figure"):          (302, 200, 404, 200, 200, 200),
+    ("entities:span_panel", "POST", "mention"):        (302, 405, 405, 405, 405, 405),
+    ("entities:span_review", "POST", ""):              (302, 403, 404, 302, 302, 302),
+    ("entities:span_review", "GET", ""):               (302, 405, 405, 405, 405, 405),
+    ("entities:mention_retype", "POST", ""):           (302, 403, 404, 302, 302, 302),
+    ("entities:mention_retype", "GET", ""):            (302, 405, 405, 405, 405, 405),
+    ("entities:mention_link", "POST", ""):             (302, 403, 404, 302, 302, 302),
+    ("entities:mention_link", "GET", ""):              (302, 405, 405, 405, 405, 405),
+    ("entities:entity_search", "GET", ""):             (302, 200, 404, 200, 200, 200),
+    ("entities:entity_search", "POST", ""):            (302, 405, 405, 405, 405, 405),
+    ("entities:mention_entity_create", "POST", ""):    (302, 403, 404, 403, 302, 302),
+    ("entities:mention_entity_create", "GET", ""):     (302, 405, 405, 405, 405, 405),
+    ("entities:mention_add", "POST", ""):              (302, 403, 404, 302, 302, 302),
+    ("entities:mention_add", "GET", ""):               (302, 405, 405, 405, 405, 405),
+    ("entities:entity_options", "GET", ""):            (302, 200, NA,  200, 200, 200),
+    ("entities:entity_options", "POST", ""):           (302, 405, NA,  405, 405, 405),
+}  # fmt: skip
+
+# Rows where the code disagrees with the table (strict: the day it is fixed, the test says so).
+KNOWN_BUGS: dict[tuple[str, str, str], str] = {}
+
+# -- the world every request runs against ---------------------------------------------------------
+
+BODY = (
+    "Касым-Жомарт Токаев сказал, что Казахстан вложит 7,4 млрд долларов. "
+    "Переговоры прошли в Пекине с компанией Sinopec."
+)
+
+
+@dataclass
+class World:
+    users: dict[str, object]
+    a: Article
+    b: Article
+    entity: Entity
+    mentions: dict[str, Mention] = field(default_factory=dict)
+    figures: dict[str, Figure] = field(default_factory=dict)
+    first_versions: dict[str, int] = field(default_factory=dict)
+    versions: dict[str, list[int]] = field(default_factory=dict)
+
+    def article(self, which: str) -> Article:
+        return Article.objects.get(pk=(self.a if which == "A" else self.b).pk)
+
+
+def _span(model, article: Article, words: str, **fields):
+    start = article.body.index(words)
+    return model.objects.create(
+        article=article, field="body", start=start, end=start + len(words), text=words, **fields
+    )
+
+
+@pytest.fixture
+def world(editor, reviewer, translator, admin_user_) -> World:
+    users = {"translator": translator, "reviewer": reviewer, "editor": editor, "admin": admin_user_}
+    a = ArticleFactory(language="ru", title="Токаев в Пекине", body=BODY)
+    b = ArticleFactory(
+        language="ru", title="Токаев в Астане", body=BODY.replace("Пекине", "Астане")
+    )
+    TranslationFactory(article=a, translator=translator, language="kk")
+    world = World(
+        users=users,
+        a=a,
+        b=b,
+        entity=Entity.objects.create(type="LOC", name_ru="Пекин", status="confirmed"),
+    )
+    for which, article in (("A", a), ("B", b)):
+        # A second version, so there is something to diff and to revert to.
+        article_update(
+            article_id=article.pk,
+            expected_version=1,
+            updated_by=editor,
+            change_reason="edit",
+            byline="Zakon.kz",
+        )
+        world.versions[which] = list(
+            Article.history.filter(id=article.pk)
+            .order_by("history_date", "history_id")
+            .values_list("history_id", flat=True)
+        )
+        world.mentions[which] = _span(
+            Mention, article, "Касым-Жомарт Токаев", type="PER", method="", confidence=0.7
+        )
+        world.figures[which] = _span(
+            Figure, article, "7,4 млрд долларов", kind="money", value=Decimal(7400000000),
+            unit="USD",
+        )  # fmt: skip
+    notify(
+        recipient_ids=[user.pk for user in users.values()],
+        actor=None,
+        article=a,
+        kind=Notification.Kind.ASSIGNED,
+    )
+    return world
+
+
+def _snapshot(world: World) -> dict[str, object]:
+    """Everything a request of the matrix could write."""
+    a, b = world.article("A"), world.article("B")
+    mention = Mention.objects.get(pk=world.mentions["A"].pk)
+    return {
+        "a": (a.version, a.status, a.assignee_id, a.extraction_state),
+        "b": (b.version, b.status, b.assignee_id, b.extraction_state),
+        "articles": Article.objects.count(),
+        "comments": Comment.objects.count(),
+        "decisions": SpanDecision.objects.count(),
+        "mention_a": (mention.review_status, mention.type, mention.entity_id),
+        "mentions": Mention.objects.count(),
+        "entities": Entity.objects.count(),
+        "presence": EditingPresence.objects.count(),
+        "unread": Notification.objects.filter(read_at__isnull=True).count(),
+        "preferences": UserPreference.objects.count(),
+    }
+
+
+# -- how each row is asked ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Request:
+    """``build(world, which)`` → (path, data) for article "A" or "B"; ``status`` is the state
+    both articles are put in first; ``writes`` are the snapshot keys a success changes."""
+
+    build: Callable[[World, str], tuple[str, dict]]
+    status: str = S.DRAFT
+    writes: frozenset[str] = frozenset()
+
+
+def _plain(name: str) -> Callable[[World, str], tuple[str, dict]]:
+    return lambda world, which: (reverse(name), {})
+
+
+def _on_article(name: str, data: Callable[[World, str], dict] | None = None):
+    def build(world: World, which: str) -> tuple[str, dict]:
+        article = world.article(which)
+        return reverse(name, args=[article.pk]), (data(world, which) if data else {})
+
+    return build
+
+
+def _on_mention(name: str, data: Callable[[World, str], dict] | None = None):
+    def build(world: World, which: str) -> tuple[str, dict]:
+        mention = world.mentions[which]
+        return reverse(name, args=[mention.pk]), (data(world, which) if data else {})
+
+    return build
+
+
+def _version(world: World, which: str) -> dict:
+    return {"version": world.article(which).version}
+
+
+def _step(step: str, comment: str = "") -> Callable[[World, str], tuple[str, dict]]:
+    def build(world: World, which: str) -> tuple[str, dict]:
+        article = world.article(which)
+        path = reverse("articles:transition", args=[article.pk, step])
+        return path, {"version": article.version, "comment": comment}
+
+    return build
+
+
+def _edit_data(world: World, which: str) -> dict:
+    article = world.article(which)
+    return {
+        "version": article.version,
+        "title": article.title,
+        "body": article.body + "\n\nНовый абзац от редакции.",
+        "language": "",
+        "byline": article.byline,
+        "photo_credit": article.photo_credit,
+        "source": article.source_id or "",
+        "source_url": article.source_url,
+        "published_at": "",
+    }
+
+
+def _assign_data(world: World, which: str) -> dict:
+    return {
+        "version": world.article(which).version,
+        "assignee": world.users["reviewer"].pk,
+        "due_at": "2025-09-10T12:00",
+    }
+
+
+def _diff(world: World, which: str) -> tuple[str, dict]:
+    first, second = world.versions[which][:2]
+    return reverse("articles:diff", args=[world.article(which).pk]), {"a": first, "b": second}
+
+
+def _revert(world: World, which: str) -> tuple[str, dict]:
+    article = world.article(which)
+    path = reverse("articles:revert", args=[article.pk, world.versions[which][0]])
+    return path, {"version": article.version}
+
+
+def _import(world: World, which: str) -> tuple[str, dict]:
+    upload = SimpleUploadedFile(
+        "new.txt",
+        "Сенат принял бюджет\n\nДепутаты Сената одобрили республиканский бюджет.".encode(),
+        content_type="text/plain",
+    )
+    return reverse("articles:import"), {"files": upload}
+
+
+def _span_panel(kind: str):
+    def build(world: World, which: str) -> tuple[str, dict]:
+        span = (world.mentions if kind == "mention" else world.figures)[which]
+        return reverse("entities:span_panel", args=[kind, span.pk]), {}
+
+    return build
+
+
+def _span_review(world: World, which: str) -> tuple[str, dict]:
+    path = reverse("entities:span_review", args=["mention", world.mentions[which].pk])
+    return path, {"status": "confirmed"}
+
+
+def _mention_add_data(world: World, which: str) -> dict:
+    article = world.article(which)
+    start = article.body.index("Sinopec")
+    return {"field": "body", "start": start, "end": start + 7, "text": "Sinopec", "type": "ORG"}
+
+
+DECISION = frozenset({"decisions", "mention_a"})
+REQUESTS: dict[tuple[str, str, str], Request] = {
+    ("articles:home", "GET", ""): Request(_plain("articles:home")),
+    ("articles:home", "POST", ""): Request(_plain("articles:home")),
+    ("articles:dashboard", "GET", ""): Request(_plain("articles:dashboard")),
+    ("articles:dashboard", "POST", ""): Request(_plain("articles:dashboard")),
+    ("articles:notifications_read", "POST", ""): Request(
+        _plain("articles:notifications_read"), writes=frozenset({"unread"})
+    ),
+    ("articles:notifications_read", "GET", ""): Request(_plain("articles:notifications_read")),
+    ("articles:language", "POST", ""): Request(
+        lambda world, which: (reverse("articles:language"), {"language": "kk", "next": "/"}),
+        writes=frozenset({"preferences"}),
+    ),
+    ("articles:language", "GET", ""): Request(
+        lambda world, which: (reverse("articles:language"), {"language": "kk"})
+    ),
+    ("articles:list", "GET", ""): Request(_plain("articles:list")),
+    ("articles:list", "POST", ""): Request(_plain("articles:list")),
+    ("articles:detail", "GET", ""): Request(_on_article("articles:detail")),
+    ("articles:detail", "POST", ""): Request(_on_article("articles:detail")),
+    ("articles:extraction_retry", "POST", ""): Request(
+        _on_article("articles:extraction_retry"), writes=frozenset({"a"})
+    ),
+    ("articles:extraction_retry", "GET", ""): Request(_on_article("articles:extraction_retry")),
+    # Opening the edit page is a presence heartbeat ("also editing").
+    ("articles:edit", "GET", ""): Request(
+        _on_article("articles:edit"), writes=frozenset({"presence"})
+    ),
+    ("articles:edit", "POST", ""): Request(
+        _on_article("articles:edit", _edit_data), writes=frozenset({"a"})
+    ),
+    ("articles:presence", "POST", ""): Request(
+        _on_article("articles:presence"), writes=frozenset({"presence"})
+    ),
+    ("articles:presence", "GET", ""): Request(_on_article("articles:presence")),
+    ("articles:transition", "POST", "submit"): Request(_step("submit"), S.DRAFT, frozenset({"a"})),
+    ("articles:transition", "POST", "approve"): Request(
+        _step("approve"), S.IN_REVIEW, frozenset({"a"})
+    ),
+    # The reason for returning or unpublishing is also posted as a comment.
+    ("articles:transition", "POST", "return"): Request(
+        _step("return", "The figures need a source."), S.IN_REVIEW, frozenset({"a", "comments"})
+    ),
+    ("articles:transition", "POST", "publish"): Request(
+        _step("publish"), S.APPROVED, frozenset({"a"})
+    ),
+    ("articles:transition", "POST", "unpublish"): Request(
+        _step("unpublish", "Wrong name in the title."), S.PUBLISHED, frozenset({"a", "comments"})
+    ),
+    ("articles:transition", "POST", "archive"): Request(
+        _step("archive"), S.DRAFT, frozenset({"a"})
+    ),
+    ("articles:transition", "POST", "restore"): Request(
+        _step("restore"), S.ARCHIVED, frozenset({"a"})
+    ),
+    ("articles:transition", "GET", "submit"): Request(_step("submit")),
+    # The new assignee (the reviewer) is told on their dashboard.
+    ("articles:assign", "POST", ""): Request(
+        _on_article("articles:assign", _assign_data), writes=frozenset({"a", "unread"})
+    ),
+    ("articles:assign", "GET", ""): Request(_on_article("articles:assign")),
+    ("articles:comment_add", "POST", ""): Request(
+        _on_article("articles:comment_add", lambda w, x: {"body": "Проверьте цифры, пожалуйста."}),
+        writes=frozenset({"comments"}),
+    ),
+    ("articles:comment_add", "GET", ""): Request(_on_article("articles:comment_add")),
+    ("articles:history", "GET", ""): Request(_on_article("articles:history")),
+    ("articles:history", "POST", ""): Request(_on_article("articles:history")),
+    ("articles:diff", "GET", ""): Request(_diff),
+    ("articles:diff", "POST", ""): Request(_diff),
+    ("articles:revert", "POST", ""): Request(_revert, writes=frozenset({"a"})),
+    ("articles:revert", "GET", ""): Request(_revert),
+    ("articles:import", "GET", ""): Request(_plain("articles:import")),
+    ("articles:import", "POST", ""): Request(_import, writes=frozenset({"articles"})),
+    ("entities:span_panel", "GET", "mention"): Request(_span_panel("mention")),
+    ("entities:span_panel", "GET", "figure"): Request(_span_panel("figure")),
+    ("entities:span_panel", "POST", "mention"): Request(_span_panel("mention")),
+    ("entities:span_review", "POST", ""): Request(_span_review, writes=DECISION),
+    ("entities:span_review", "GET", ""): Request(_span_review),
+    ("entities:mention_retype", "POST", ""): Request(
+        _on_mention("entities:mention_retype", lambda w, x: {"type": "ORG"}), writes=DECISION
+    ),
+    ("entities:mention_retype", "GET", ""): Request(_on_mention("entities:mention_retype")),
+    ("entities:mention_link", "POST", ""): Request(
+        _on_mention("entities:mention_link", lambda w, x: {"entity": w.entity.pk}),
+        writes=DECISION,
+    ),
+    ("entities:mention_link", "GET", ""): Request(_on_mention("entities:mention_link")),
+    ("entities:entity_search", "GET", ""): Request(
+        _on_mention("entities:entity_search", lambda w, x: {"q": "Пекин"})
+    ),
+    ("entities:entity_search", "POST", ""): Request(
+        _on_mention("entities:entity_search", lambda w, x: {"q": "Пекин"})
+    ),
+    ("entities:mention_entity_create", "POST", ""): Request(
+        _on_mention(
+            "entities:mention_entity_create",
+            lambda w, x: {"type": "PER", "name_ru": "Касым-Жомарт Токаев"},
+        ),
+        writes=DECISION | {"entities"},
+    ),
+    ("entities:mention_entity_create", "GET", ""): Request(
+        _on_mention("entities:mention_entity_create")
+    ),
+    ("entities:mention_add", "POST", ""): Request(
+        _on_article("entities:mention_add", _mention_add_data),
+        writes=frozenset({"mentions", "decisions"}),
+    ),
+    ("entities:mention_add", "GET", ""): Request(_on_article("entities:mention_add")),
+    ("entities:entity_options", "GET", ""): Request(
+        lambda world, which: (reverse("entities:entity_options"), {"entity": "Пекин"})
+    ),
+    ("entities:entity_options", "POST", ""): Request(
+        lambda world, which: (reverse("entities:entity_options"), {"entity": "Пекин"})
+    ),
+}
+
+
+# -- the tests ----------------------------------------------------------------------------------
+
+
+def _url_names(resolver: URLResolver, namespace: str) -> set[str]:
+    """Every pattern under the namespace, nested includes too; a pattern with no name cannot
+    be in the table, so it shows up by its route."""
+    names: set[str] = set()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}:{pattern.namespace}" if pattern.namespace else namespace
+            names |= _url_names(pattern, inner)
+        elif isinstance(pattern, URLPattern):
+            names.add(f"{namespace}:{pattern.name}" if pattern.name else f"{namespace}:{pattern}")
+    return names
+
+
+def test_every_url_is_in_the_matrix() -> None:
+    resolver = get_resolver()
+    routed = set()
+    for namespace in ("articles", "entities"):
+        _prefix, namespaced = resolver.namespace_dict[namespace]
+        routed |= _url_names(namespaced, namespace)
+    assert routed, "no URL patterns found: the namespaces were renamed?"
+    listed = {name for name, _method, _variant in EXPECTED}
+    assert routed - listed == set(), "URL patterns with no row in EXPECTED"
+    assert listed - routed == set(), "rows in EXPECTED for URL patterns that do not exist"
+    # Each view is asked with both methods: the one it takes and the one it refuses.
+    for name in routed:
+        assert {method for n, method, _v in EXPECTED if n == name} == {"GET", "POST"}, name
+    assert set(REQUESTS) == set(EXPECTED)
+
+
+def _cases():
+    for key, statuses in EXPECTED.items():
+        for role, status in zip(ROLES, statuses, strict=True):
+            if status is NA:
+                continue
+            marks = []
+            if key in KNOWN_BUGS and role != "anonymous":
+                marks.append(pytest.mark.xfail(strict=True, reason=KNOWN_BUGS[key]))
+            name, method, variant = key
+            label = f"{name}-{method}{f'-{variant}' if variant else ''}-{role}"
+            yield pytest.param(key, role, status, id=label, marks=marks)
+
+
+@pytest.mark.parametrize(("key", "role", "expected"), list(_cases()))
+def test_role_and_view(client, world, key, role, expected) -> None:
+    _name, method, _variant = key
+    request = REQUESTS[key]
+    Article.objects.filter(pk__in=[world.a.pk, world.b.pk]).update(status=request.status)
+    user = None
+    if role != "anonymous":
+        user = world.users[role.removesuffix("_on_B")]
+        client.force_login(user)
+    which = "B" if role == "translator_on_B" else "A"
+    path, data = request.build(world, which)
+    before = _snapshot(world)
+
+    response = getattr(client, method.lower())(path, data)
+
+    assert response.status_code == expected, response.content.decode()[:400]
+    after = _snapshot(world)
+    written = {part for part in before if before[part] != after[part]}
+    sent_to_login = user is None and response.status_code == 302 and key[0] != "articles:language"
+    if sent_to_login:
+        assert response.url.startswith(f"{reverse('login')}?next="), response.url
+    elif response.status_code == 302:
+        assert not response.url.startswith(reverse("login")), response.url
+    if response.status_code in (200, 302) and user is not None:
+        assert written == request.writes, (before, after)
+    else:
+        assert written == set(), (before, after)  # refused: nothing was written
+    if key[0] == "articles:language" and method == "POST":
+        assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "kk"
