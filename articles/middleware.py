@@ -25,15 +25,22 @@ class UserLanguageMiddleware:
             request.LANGUAGE_CODE = preferred
         response = self.get_response(request)
         if preferred and request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != preferred:
-            response.set_cookie(
-                settings.LANGUAGE_COOKIE_NAME,
-                preferred,
-                max_age=settings.LANGUAGE_COOKIE_AGE,
-                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-                secure=settings.LANGUAGE_COOKIE_SECURE,
-                httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-            )
+            language_cookie_set(response, preferred)
         return response
+
+
+def language_cookie_set(response: HttpResponse, language: str) -> None:
+    """Django's language cookie, with every LANGUAGE_COOKIE_* setting applied."""
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
 
 
 def _preferred_language(request: HttpRequest) -> str:

@@ -256,14 +256,11 @@ def article_update(
             if text_changed:
                 article_extraction_enqueue_on_commit(article_id=article_id)
     except IntegrityError:
-        digest = changes.get("title") is not None or changes.get("body") is not None
+        # The unique content hash: the same text was saved as another article concurrently.
+        # ``article`` holds the new text (set just before the save that failed).
         duplicate = (
-            article_find_duplicate(
-                title=changes.get("title", article.title),
-                body=changes.get("body", article.body),
-                exclude_pk=article_id,
-            )
-            if digest
+            article_find_duplicate(title=article.title, body=article.body, exclude_pk=article_id)
+            if text_changed
             else None
         )
         if duplicate:

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from articles.collaboration import user_language_set
 
 # Where articles.middleware.UserLanguageMiddleware caches a signed-in user's saved language.
-from articles.middleware import SESSION_LANGUAGE_KEY
+from articles.middleware import SESSION_LANGUAGE_KEY, language_cookie_set
 from articles.models import Language
 
 
@@ -42,14 +42,5 @@ def language_set(request: HttpRequest) -> HttpResponse:
         user_language_set(user=request.user, language=language)
         request.session[SESSION_LANGUAGE_KEY] = language
     response = redirect(_safe_next(request))
-    response.set_cookie(
-        settings.LANGUAGE_COOKIE_NAME,
-        language,
-        max_age=settings.LANGUAGE_COOKIE_AGE,
-        path=settings.LANGUAGE_COOKIE_PATH,
-        domain=settings.LANGUAGE_COOKIE_DOMAIN,
-        secure=settings.LANGUAGE_COOKIE_SECURE,
-        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-    )
+    language_cookie_set(response, language)
     return response
