@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 
@@ -213,6 +214,11 @@ class TranslationStatus(models.TextChoices):
 
 
 class Translation(Tracked):
+    """An article translated into another language: an article-like record with its own
+    mentions, history and optimistic lock. The text lives in its segments (one per aligned
+    source paragraph); ``title`` and ``body`` are their target texts joined, kept in step by
+    the services so extraction, search and export read a translation like an article."""
+
     article = models.ForeignKey(
         Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="translations"
     )
@@ -245,7 +251,45 @@ class Translation(Tracked):
     source_version = models.PositiveIntegerField(
         _("source version"), help_text=_("The article version this translation was made from.")
     )
-    version = models.PositiveIntegerField(_("version"), default=1)
+    version = models.PositiveIntegerField(
+        _("version"), default=1, help_text=_("Raised by every edit; guards concurrent saves.")
+    )
+    outdated_since = models.DateTimeField(
+        _("outdated since"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Set when the source text changed after the translation was made; cleared when "
+            "every changed paragraph is done again."
+        ),
+    )
+    qa_errors = models.PositiveIntegerField(_("QA errors"), default=0)
+    qa_warnings = models.PositiveIntegerField(_("QA warnings"), default=0)
+    qa_checked_version = models.PositiveIntegerField(
+        _("QA checked version"), default=0, help_text=_("The version the counts are for.")
+    )
+
+    extraction_state = models.CharField(
+        _("extraction"),
+        max_length=10,
+        choices=ExtractionState.choices,
+        default=ExtractionState.PENDING,
+    )
+    extraction_error = models.TextField(_("extraction error"), blank=True)
+    extractor_version = models.CharField(_("extractor version"), max_length=40, blank=True)
+    extracted_content_hash = models.CharField(max_length=64, blank=True, editable=False)
+    extraction_started_at = models.DateTimeField(null=True, blank=True)
+    extracted_at = models.DateTimeField(_("extracted at"), null=True, blank=True)
+
+    history = HistoricalRecords(
+        excluded_fields=[
+            "qa_errors", "qa_warnings", "qa_checked_version", "extraction_state",
+            "extraction_error", "extractor_version", "extracted_content_hash",
+            "extraction_started_at", "extracted_at", "created_at", "created_by",
+        ],
+        verbose_name=_("translation version"),
+        verbose_name_plural=_("translation versions"),
+    )  # fmt: skip
 
     class Meta:
         ordering = ["-updated_at"]
@@ -264,6 +308,15 @@ class Translation(Tracked):
             models.CheckConstraint(
                 condition=Q(version__gte=1), name="translation_version_positive"
             ),
+            models.CheckConstraint(
+                condition=Q(extraction_state__in=ExtractionState.values),
+                name="translation_extraction_state_valid",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["translator", "status"]),
+            models.Index(fields=["reviewer", "status"]),
+            models.Index(fields=["outdated_since"]),
         ]
 
     def __str__(self) -> str:
@@ -271,7 +324,170 @@ class Translation(Tracked):
 
     @property
     def is_outdated(self) -> bool:
-        return self.article.version > self.source_version
+        return self.outdated_since is not None
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return [p for p in self.body.split(PARAGRAPH_SEPARATOR) if p]
+
+
+class SegmentStatus(models.TextChoices):
+    UNTRANSLATED = "untranslated", _("Untranslated")
+    DRAFT = "draft", _("Draft")
+    DONE = "done", _("Done")
+
+
+class TranslationSegment(models.Model):
+    """One row of the side-by-side editor: a run of source paragraphs (one, or several merged)
+    and its translation (one paragraph, or several when the translator split it).
+
+    ``source_text`` is the source as it was when the row was aligned; when the article's text
+    changes, a row whose source changed keeps the old text in ``previous_source_text`` (for the
+    diff) and is reopened, the others keep their status."""
+
+    class Field(models.TextChoices):
+        TITLE = "title", _("Title")
+        BODY = "body", _("Body")
+
+    translation = models.ForeignKey(Translation, on_delete=models.CASCADE, related_name="segments")
+    position = models.PositiveIntegerField(_("position"))
+    field = models.CharField(_("field"), max_length=5, choices=Field.choices, default=Field.BODY)
+    source_start = models.PositiveIntegerField(
+        _("first source paragraph"), default=0, help_text=_("Index among the body paragraphs.")
+    )
+    source_count = models.PositiveSmallIntegerField(_("source paragraphs"), default=1)
+    source_text = models.TextField(pgettext_lazy("text translated from", "source"))
+    previous_source_text = models.TextField(
+        _("source before the change"),
+        blank=True,
+        help_text=_("Set when the source changed after this row was translated."),
+    )
+    target_text = models.TextField(_("translation"), blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=SegmentStatus.choices,
+        default=SegmentStatus.UNTRANSLATED,
+    )
+    version = models.PositiveIntegerField(_("version"), default=1)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["translation_id", "position"]
+        verbose_name = _("translation segment")
+        verbose_name_plural = _("translation segments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["translation", "position"], name="segment_unique_position"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=SegmentStatus.values), name="segment_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(field__in=["title", "body"]), name="segment_field_valid"
+            ),
+            models.CheckConstraint(condition=Q(version__gte=1), name="segment_version_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.translation_id}#{self.position}"
+
+    @property
+    def source_changed(self) -> bool:
+        return bool(self.previous_source_text)
+
+    @property
+    def target_paragraphs(self) -> list[str]:
+        return [p for p in self.target_text.split(PARAGRAPH_SEPARATOR) if p.strip()]
+
+
+class MemoryUnit(models.TextChoices):
+    PARAGRAPH = "paragraph", _("Paragraph")
+    SENTENCE = "sentence", _("Sentence")
+
+
+class TranslationMemoryEntry(models.Model):
+    """A source text and its approved translation, offered again for similar sources."""
+
+    source_language = models.CharField(_("source language"), max_length=2, choices=Language.choices)
+    target_language = models.CharField(_("target language"), max_length=2, choices=Language.choices)
+    unit = models.CharField(
+        _("unit"), max_length=10, choices=MemoryUnit.choices, default=MemoryUnit.PARAGRAPH
+    )
+    source_text = models.TextField(pgettext_lazy("text translated from", "source"))
+    target_text = models.TextField(_("translation"))
+    source_hash = models.CharField(
+        _("source hash"), max_length=64, help_text=_("Of the normalised source: exact matches.")
+    )
+    target_hash = models.CharField(max_length=64)
+    translation = models.ForeignKey(
+        Translation,
+        verbose_name=_("from translation"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("translation memory entry")
+        verbose_name_plural = _("translation memory")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source_language", "target_language", "source_hash", "target_hash"],
+                name="memory_unique_pair",
+            ),
+            models.CheckConstraint(
+                condition=Q(unit__in=MemoryUnit.values), name="memory_unit_valid"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["source_language", "target_language", "source_hash"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source_language}→{self.target_language}: {self.source_text[:50]}"
+
+
+class QAOverride(models.Model):
+    """A reviewer's decision that a quality-check finding is not a mistake (a figure rounded
+    on purpose, a name dropped by the editor's choice). Matched by the finding's fingerprint,
+    so it holds while the text it judged is unchanged."""
+
+    translation = models.ForeignKey(
+        Translation, on_delete=models.CASCADE, related_name="qa_overrides"
+    )
+    check_code = models.CharField(_("check"), max_length=30)
+    paragraph = models.IntegerField(_("paragraph"), null=True, blank=True)
+    fingerprint = models.CharField(max_length=64)
+    message = models.CharField(_("finding"), max_length=500, blank=True)
+    reason = models.TextField(_("reason"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("QA override")
+        verbose_name_plural = _("QA overrides")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["translation", "fingerprint"], name="qa_override_unique_finding"
+            ),
+            models.CheckConstraint(condition=~Q(reason=""), name="qa_override_reason_given"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.check_code} #{self.paragraph}: {self.reason[:40]}"
 
 
 class ImportBatch(models.Model):

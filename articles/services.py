@@ -255,6 +255,9 @@ def article_update(
             article.save(update_fields=[*changed, "version", "updated_by", "updated_at"])
             if text_changed:
                 article_extraction_enqueue_on_commit(article_id=article_id)
+                from articles.translations.services import translations_follow_source
+
+                translations_follow_source(article=article)
     except IntegrityError:
         # The unique content hash: the same text was saved as another article concurrently.
         # ``article`` holds the new text (set just before the save that failed).

@@ -20,10 +20,28 @@ def extract_article(article_id: int) -> str:
     return services.article_extract(article_id=article_id)
 
 
+@shared_task(
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=True,
+    retry_backoff_max=300,
+    max_retries=8,
+)
+def extract_translation(translation_id: int) -> str:
+    """Extract one translation (same pipeline as articles). Safe to run twice."""
+    from articles.translations.services import translation_extract
+
+    return translation_extract(translation_id=translation_id)
+
+
 @shared_task
 def sweep_stuck_extractions() -> int:
-    """Re-queue articles whose extraction was never queued or whose worker died."""
-    return services.articles_extraction_sweep()
+    """Re-queue articles and translations whose extraction was never queued or whose worker
+    died."""
+    from articles.translations.services import translations_extraction_sweep
+
+    return services.articles_extraction_sweep() + translations_extraction_sweep()
 
 
 @worker_process_init.connect

@@ -19,7 +19,8 @@ def comment_html(body: str) -> SafeString:
 @register.filter
 def step_label(name: str) -> str:
     """The translated label of a workflow step, from its name (``return`` → "Return to draft")."""
+    from articles.translations.workflow import TRANSLATION_STEPS
     from articles.workflow import STEPS
 
-    step = STEPS.get(name)
+    step = TRANSLATION_STEPS.get(name[3:]) if name.startswith("tr_") else STEPS.get(name)
     return str(step.label) if step else name

@@ -70,3 +70,34 @@ def test_worker_runs_a_task_twice_harmlessly(celery_worker_process):
     assert "'missing'" in worker_log(celery_worker_process)
     assert worker_log(celery_worker_process).count("'current'") == 2
     assert celery_worker_process.poll() is None
+
+
+def test_a_translation_is_extracted_by_the_worker(celery_worker_process, editor, translator):
+    """A translator's save queues the translation's extraction; the worker process runs the
+    same pipeline on it (in the target language) and stores its figures and mentions."""
+    from articles.models import Translation
+    from articles.translations.services import segment_save, translation_request
+
+    articles_import(
+        files=import_files_from_paths([SEEDS / "003_03d0c59582605d6e.txt"]),
+        channel=ImportBatch.Channel.COMMAND,
+    )
+    wait_for(lambda: Article.objects.get().extraction_state == ExtractionState.DONE)
+    article = Article.objects.get()
+    translation = translation_request(
+        article_id=article.pk, language="kk", user=editor, translator=translator
+    )
+    row = translation.segments.get(field="body", source_start=0)
+    segment_save(
+        segment_id=row.pk,
+        expected_version=row.version,
+        target_text="Тоқаев Пекинде 7,4 млрд доллар инвестиция туралы айтты.",
+        user=translator,
+    )
+    wait_for(
+        lambda: Translation.objects.get(pk=translation.pk).extraction_state == ExtractionState.DONE
+    )
+    assert Figure.objects.filter(translation=translation, unit="USD", value=7_400_000_000).exists()
+    tokayev = Alias.objects.get(key="токаев").entity
+    assert Mention.objects.filter(translation=translation, entity=tokayev).exists()
+    assert "extract_translation" in worker_log(celery_worker_process)

@@ -132,7 +132,10 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "default"
-CELERY_TASK_ROUTES = {"articles.tasks.extract_article": {"queue": "extraction"}}
+CELERY_TASK_ROUTES = {
+    "articles.tasks.extract_article": {"queue": "extraction"},
+    "articles.tasks.extract_translation": {"queue": "extraction"},
+}
 # Redis redelivers an unacknowledged task only after this; it must exceed the hard time limit.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=CELERY_TASK_TIME_LIMIT + 60)
@@ -154,6 +157,14 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# Machine translation for the translation desk: none by default (no offline Kazakh model ships on
+# PyPI). "http" calls a self-hosted LibreTranslate-compatible service at KZEDITOR_MT_URL; a dotted
+# path names any class implementing articles.translations.machine.MachineTranslationEngine.
+KZEDITOR_MT_ENGINE = env("KZEDITOR_MT_ENGINE", default="")
+KZEDITOR_MT_URL = env("KZEDITOR_MT_URL", default="")
+KZEDITOR_MT_API_KEY = env("KZEDITOR_MT_API_KEY", default="")
+KZEDITOR_MT_TIMEOUT = env.float("KZEDITOR_MT_TIMEOUT", default=20.0)
 
 LOGGING = {
     "version": 1,
