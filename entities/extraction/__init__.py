@@ -13,7 +13,7 @@ from entities.extraction.types import DateSpan, EntitySpan, FigureSpan, QuoteSpa
 
 # Bump when the output of the pipeline changes: articles extracted by an older version are
 # re-extracted when asked, and every span records the version that produced it.
-EXTRACTOR_VERSION = "2026.11.2"
+EXTRACTOR_VERSION = "2026.11.3"
 
 FIELDS = ("title", "body")
 

@@ -10,9 +10,10 @@ GLUED_SUFFIX = ""
 
 SCALES: tuple[tuple[str, int], ...] = (
     (r"thousands?", 10**3),
-    (r"millions?|mln|mn", 10**6),
-    (r"billions?|bln|bn", 10**9),
-    (r"trillions?|trln|tn", 10**12),
+    # «$5m», «$3.1bn», «$1.2trn»: the short forms of financial copy.
+    (r"millions?|mln|mn|m", 10**6),
+    (r"billions?|bln|bn|b", 10**9),
+    (r"trillions?|trln|trn|tn", 10**12),
 )
 
 CURRENCIES: tuple[tuple[str, str], ...] = (

@@ -36,7 +36,12 @@ CURRENCIES: tuple[tuple[str, str], ...] = (
     (r"иена" + _REST + r"|йена" + _REST, "JPY"),
 )
 
-PERCENT: tuple[str, ...] = (r"пайыз" + _REST, r"процент" + _REST)
+# Not «пайыздық тармақ/пункт» (percentage points): a change of a share is not a share, and
+# Russian and English copy does not count «процентных пунктов», «percentage points» either.
+PERCENT: tuple[str, ...] = (
+    r"пайыз" + _REST + r"(?!\s+(?:тармақ|пункт))",
+    r"процент" + _REST + r"(?!\s+(?:тармақ|пункт))",
+)
 
 # Longer, more specific forms first: the alternation takes the first that fits.
 UNITS: tuple[tuple[str, str], ...] = (
@@ -58,6 +63,8 @@ UNITS: tuple[tuple[str, str], ...] = (
     (r"баррель" + _REST + r"|баррел" + _REST, "bbl"),
     (r"килограмм" + _REST + r"|кг", "kg"),
     (r"адам(?!зат)" + _REST, "people"),
+    # «1,5 млн т», but not «т.б.» (and so on) after a number.
+    (r"т(?!\.\s?[а-яәғқңөұүһі]\.)", "t"),
 )
 
 # -- dates -------------------------------------------------------------------------------------
@@ -72,7 +79,7 @@ MONTHS: tuple[tuple[str, int], ...] = (
     (r"маусым" + _REST, 6),
     (r"шілде" + _REST, 7),
     (r"тамыз" + _REST, 8),
-    (r"қыркүйек" + _REST, 9),
+    (r"қыркүйе[кг]" + _REST, 9),  # «қыркүйегінде»: к voices to г before a vowel
     (r"қазан" + _REST, 10),
     (r"қараша" + _REST, 11),
     (r"желтоқсан" + _REST, 12),
