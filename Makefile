@@ -34,6 +34,7 @@ demo: install  ## migrate, create demo users, import seeds/
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py create_demo_users
 	$(PY) manage.py import_articles seeds/ --no-progress
+	$(PY) manage.py load_translation_memory
 
 run: demo  ## serve on http://127.0.0.1:8000/ with demo data (SQLite, in-process tasks)
 	@echo "kzeditor: http://$(HOST):$(PORT)/  (log in as editor / $${DEMO_PASSWORD:-kzeditor})"
@@ -66,7 +67,7 @@ messages: install  ## re-extract UI strings into locale/*/LC_MESSAGES/*.po (need
 	$(PY) manage.py makemessages -d djangojs -l kk -l ru -l en --no-obsolete --ignore=.venv --ignore=var --ignore=var/staticfiles
 
 screenshots: install  ## regenerate docs/screenshots/ with headless Chromium
-	KZEDITOR_SCREENSHOTS_DIR=docs/screenshots $(PY) -m pytest -q -m "not integration" articles/tests/test_screenshots.py
+	KZEDITOR_SCREENSHOTS_DIR=docs/screenshots $(PY) -m pytest -q -m "not integration" articles/tests/test_screenshots.py articles/tests/test_translation_browser.py
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3* var/staticfiles

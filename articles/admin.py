@@ -31,8 +31,11 @@ from articles.models import (
     ImportBatch,
     ImportItem,
     Notification,
+    QAOverride,
     Source,
     Translation,
+    TranslationMemoryEntry,
+    TranslationSegment,
 )
 from entities.models import Mention
 
@@ -60,9 +63,13 @@ class SourceAdmin(admin.ModelAdmin):
 
 
 class TranslationInline(admin.TabularInline):
+    """The article's translations, to open. They are requested and worked on through the
+    translation desk (segments, workflow, checks), so they are not added or edited here."""
+
     model = Translation
     extra = 0
     show_change_link = True
+    can_delete = False
     fields = [
         "language",
         "status",
@@ -73,8 +80,10 @@ class TranslationInline(admin.TabularInline):
         "version",
         "updated_at",
     ]
-    readonly_fields = ["source_version", "version", "updated_at"]
-    autocomplete_fields = ["translator", "reviewer"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 class MentionInline(admin.TabularInline):
@@ -286,18 +295,10 @@ class ArticleAdmin(SimpleHistoryAdmin):
     def save_formset(
         self, request: HttpRequest, form: ModelForm, formset: BaseInlineFormSet, change: bool
     ) -> None:
-        article: Article = form.instance
         forms_by_instance = {id(f.instance): f for f in formset.forms}
         for instance in formset.save(commit=False):
             inline_form = forms_by_instance.get(id(instance))
-            if isinstance(instance, Translation):
-                if instance.pk is None:
-                    instance.source_version = article.version
-                    instance.created_by = request.user
-                else:
-                    instance.version += 1
-                instance.updated_by = request.user
-            elif isinstance(instance, Mention):
+            if isinstance(instance, Mention):
                 if instance.pk is None and instance.entity_id and not instance.method:
                     instance.method = Mention.Method.MANUAL
                 if inline_form is not None and "review_status" in inline_form.changed_data:
@@ -309,8 +310,48 @@ class ArticleAdmin(SimpleHistoryAdmin):
         formset.save_m2m()
 
 
+class TranslationSegmentInline(admin.TabularInline):
+    model = TranslationSegment
+    extra = 0
+    can_delete = False
+    fields = ["position", "field", "source_start", "source_text", "target_text", "status",
+              "previous_source_text", "version", "updated_by", "updated_at"]  # fmt: skip
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class TranslationAdminForm(forms.ModelForm):
+    """On add, the request rules of the service (language, duplicates, roles) as form errors."""
+
+    class Meta:
+        model = Translation
+        fields = ["article", "language", "status", "translator", "reviewer", "due_at"]
+
+    def clean(self) -> dict[str, Any]:
+        from articles.translations.services import (
+            TranslationError,
+            _check_assignees,
+            translation_request_check,
+        )
+
+        data = super().clean()
+        if self.instance.pk is None and data.get("article") and data.get("language"):
+            try:
+                translation_request_check(article=data["article"], language=data["language"])
+                _check_assignees(data.get("translator"), data.get("reviewer"))
+            except TranslationError as exc:
+                raise forms.ValidationError(str(exc)) from exc
+        return data
+
+
 @admin.register(Translation)
-class TranslationAdmin(admin.ModelAdmin):
+class TranslationAdmin(SimpleHistoryAdmin):
+    """Translations are requested through ``translation_request`` (one row per source
+    paragraph); their text is edited row by row in the side-by-side editor, so title and body
+    are read-only here. Admins may change who works on it, the due date and the status."""
+
     list_display = [
         "__str__",
         "language",
@@ -319,16 +360,26 @@ class TranslationAdmin(admin.ModelAdmin):
         "reviewer",
         "due_at",
         "outdated",
+        "qa_errors",
         "updated_at",
     ]
-    list_filter = ["language", "status"]
+    list_filter = ["language", "status", ("outdated_since", admin.EmptyFieldListFilter)]
     list_select_related = ["article", "translator", "reviewer"]
     search_fields = ["title", "article__title"]
     date_hierarchy = "updated_at"
     autocomplete_fields = ["article", "translator", "reviewer"]
+    inlines = [TranslationSegmentInline]
+    form = TranslationAdminForm
     readonly_fields = [
+        "title",
+        "body",
         "source_version",
         "version",
+        "outdated_since",
+        "qa_errors",
+        "qa_warnings",
+        "extraction_state",
+        "extraction_error",
         "created_by",
         "created_at",
         "updated_by",
@@ -345,11 +396,21 @@ class TranslationAdmin(admin.ModelAdmin):
         "body",
         "source_version",
         "version",
+        "outdated_since",
+        "qa_errors",
+        "qa_warnings",
+        "extraction_state",
+        "extraction_error",
         "created_by",
         "created_at",
         "updated_by",
         "updated_at",
     ]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        if obj is not None:  # the article and the language are fixed once requested
+            return [*self.readonly_fields, "article", "language"]
+        return [*self.readonly_fields, "status"]
 
     @admin.display(description=_("outdated"), boolean=True)
     def outdated(self, obj: Translation) -> bool:
@@ -358,14 +419,66 @@ class TranslationAdmin(admin.ModelAdmin):
     def save_model(
         self, request: HttpRequest, obj: Translation, form: ModelForm, change: bool
     ) -> None:
+        from articles.translations.services import translation_request
+
         if change:
             if form.has_changed():
                 obj.version += 1
-        else:
-            obj.source_version = obj.article.version
+            obj.updated_by = request.user
+            obj._history_user = request.user
+            obj._change_reason = "admin"
+            super().save_model(request, obj, form, change)
+            return
+        created = translation_request(  # the form ran the same checks
+            article_id=obj.article_id,
+            language=obj.language,
+            user=request.user,
+            translator=obj.translator,
+            reviewer=obj.reviewer,
+            due_at=obj.due_at,
+        )
+        obj.__dict__.update(
+            {f.attname: getattr(created, f.attname) for f in Translation._meta.fields}
+        )
+
+
+@admin.register(TranslationMemoryEntry)
+class TranslationMemoryEntryAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "source_language", "target_language", "unit", "created_at"]
+    list_filter = ["source_language", "target_language", "unit"]
+    search_fields = ["source_text", "target_text"]
+    readonly_fields = ["source_hash", "target_hash", "translation", "created_by", "created_at"]
+    raw_id_fields = ["translation"]
+
+    def save_model(
+        self, request: HttpRequest, obj: TranslationMemoryEntry, form: ModelForm, change: bool
+    ) -> None:
+        from articles.translations.memory import memory_hash
+
+        obj.source_hash = memory_hash(obj.source_text)
+        obj.target_hash = memory_hash(obj.target_text)
+        if not change:
             obj.created_by = request.user
-        obj.updated_by = request.user
         super().save_model(request, obj, form, change)
+
+
+@admin.register(QAOverride)
+class QAOverrideAdmin(admin.ModelAdmin):
+    """Reviewers' acceptances of quality-check findings: a record, made in the editor."""
+
+    list_display = ["translation", "check_code", "paragraph", "reason", "user", "created_at"]
+    list_filter = ["check_code"]
+    list_select_related = ["translation__article", "user"]
+    readonly_fields = [
+        "translation", "check_code", "paragraph", "fingerprint", "message", "reason", "user",
+        "created_at",
+    ]  # fmt: skip
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 # --- Imports (audit record, read-only) -----------------------------------------------------

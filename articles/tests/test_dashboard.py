@@ -123,6 +123,13 @@ def test_queue_lists_are_cut_per_status(client, admin_user_):
     assert len(_queue(response, "queue-approved")) == 3
 
 
+def _translation_list(response, list_id: str):
+    return next(
+        (lst["rows"] for lst in response.context["translation_lists"] if lst["id"] == list_id),
+        None,
+    )
+
+
 def test_translator_sees_only_their_part(client, translator, editor, make_user):
     other_translator = make_user("translator2", "translator")
     mine = TranslationFactory(translator=translator, due_at=timezone.now() - timedelta(hours=1))
@@ -134,7 +141,11 @@ def test_translator_sees_only_their_part(client, translator, editor, make_user):
 
     client.force_login(translator)
     response = client.get(DASHBOARD)
-    assert [t.pk for t in response.context["translations"]] == [mine.pk]
+    assert [t.pk for t in _translation_list(response, "translations-mine")] == [mine.pk]
+    assert [lst["id"] for lst in response.context["translation_lists"]] == [
+        "translations-mine",
+        "translations-outdated",
+    ]
     assert response.context["assigned"] == []
     assert response.context["queue"].is_shown is False
     assert _ids(response.context["extraction"]) == {mine.article_id}
@@ -351,9 +362,10 @@ def _rows_of_every_kind(n: int, *, editor, reviewer, translator) -> None:
 # Editor: 1 session, 2 user, 3 groups (roles), 4-5 user and group permissions (import
 # section; cached for the nav), 6 unread notifications, 7 unread count, 8 status counts,
 # 9 review queue (approved + returned, cut per status by the database), 10 assigned to me,
-# 11 my translations, 12 unfinished extractions, 13 recent import batches.
-# Translator: no assignments, no queue, no import batches: 10.
-@pytest.mark.parametrize(("role", "queries"), [("editor", 13), ("translator", 10)])
+# 11 unfinished extractions, 12 recent import batches, 13 outdated translations, 14 the desk's
+# open translation requests. Translator: no assignments, no queue, no import batches, but their
+# translations and their outdated ones: 11.
+@pytest.mark.parametrize(("role", "queries"), [("editor", 14), ("translator", 11)])
 @pytest.mark.parametrize("rows", [1, 30])
 def test_dashboard_query_count_is_constant(
     client, editor, reviewer, translator, django_assert_num_queries, role, queries, rows
@@ -365,7 +377,11 @@ def test_dashboard_query_count_is_constant(
     with django_assert_num_queries(queries):
         response = client.get(DASHBOARD)
     expected = min(rows, 15)
-    assert len(response.context["translations"]) == (expected if role == "translator" else 0)
+    if role == "translator":
+        assert len(_translation_list(response, "translations-mine")) == expected
+    else:
+        assert _translation_list(response, "translations-mine") is None
+        assert len(_translation_list(response, "translations-open")) == expected
     # A mention and an assignment per row; the editor was also told of the return.
     extra = 1 if role == "editor" else 0
     assert len(response.context["notifications"]) == min(2 * rows + extra, 15)
@@ -382,6 +398,7 @@ def test_admin_dashboard_query_count(client, admin_user_, django_assert_num_quer
     client.force_login(admin_user_)
     client.get(DASHBOARD)
     # Superusers skip the group and permission queries: session, user, notifications, unread
-    # count, status counts, queue, assigned, translations, extractions, import batches.
-    with django_assert_num_queries(10):
+    # count, status counts, queue, assigned, extractions, import batches, and four translation
+    # lists (theirs, to review, outdated, open).
+    with django_assert_num_queries(13):
         client.get(DASHBOARD)

@@ -25,10 +25,20 @@ from articles.models import (
     Comment,
     EditingPresence,
     Notification,
+    QAOverride,
+    Translation,
+    TranslationMemoryEntry,
+    TranslationSegment,
+    TranslationStatus,
     UserPreference,
 )
 from articles.services import article_update
-from articles.tests.factories import ArticleFactory, TranslationFactory
+from articles.tests.factories import ArticleFactory
+from articles.translations.services import (
+    segment_merge_with_next,
+    segment_save,
+    translation_request,
+)
 from entities.models import Entity, Figure, Mention, SpanDecision
 
 pytestmark = pytest.mark.django_db
@@ -99,6 +109,45 @@ EXPECTED: dict[tuple[str, str, str], tuple[int, int, int | None, int, int, int]]
     ("entities:mention_add", "GET", ""):               (302, 405, 405, 405, 405, 405),
     ("entities:entity_options", "GET", ""):            (302, 200, NA,  200, 200, 200),
     ("entities:entity_options", "POST", ""):           (302, 405, NA,  405, 405, 405),
+    # The translation desk. The translator translates A's translation (not B's); the reviewer
+    # is assigned to review it; there is no machine-translation engine (the default).
+    ("articles:article_export", "GET", ""):           (302, 200, 404, 200, 200, 200),
+    ("articles:article_export", "POST", ""):          (302, 405, 405, 405, 405, 405),
+    ("articles:translation_request", "POST", ""):     (302, 403, 404, 403, 302, 302),
+    ("articles:translation_request", "GET", ""):      (302, 405, 405, 405, 405, 405),
+    ("articles:translation_list", "GET", ""):         (302, 200, NA,  200, 200, 200),
+    ("articles:translation_list", "POST", ""):        (302, 405, NA,  405, 405, 405),
+    ("articles:translation", "GET", ""):              (302, 200, 404, 200, 200, 200),
+    ("articles:translation", "POST", ""):             (302, 405, 405, 405, 405, 405),
+    ("articles:translation_export", "GET", ""):       (302, 200, 404, 200, 200, 200),
+    ("articles:translation_export", "POST", ""):      (302, 405, 405, 405, 405, 405),
+    ("articles:segment_save", "POST", ""):            (302, 302, 404, 403, 302, 302),
+    ("articles:segment_save", "GET", ""):             (302, 405, 405, 405, 405, 405),
+    ("articles:segment_merge", "POST", ""):           (302, 302, 404, 403, 302, 302),
+    ("articles:segment_merge", "GET", ""):            (302, 405, 405, 405, 405, 405),
+    ("articles:segment_split", "POST", ""):           (302, 302, 404, 403, 302, 302),
+    ("articles:segment_split", "GET", ""):            (302, 405, 405, 405, 405, 405),
+    ("articles:segment_memory", "GET", ""):           (302, 200, 404, 200, 200, 200),
+    ("articles:segment_memory", "POST", ""):          (302, 405, 405, 405, 405, 405),
+    ("articles:segment_machine", "POST", ""):         (302, 404, 404, 404, 404, 404),
+    ("articles:segment_machine", "GET", ""):          (302, 405, 405, 405, 405, 405),
+    ("articles:translation_transition", "POST", "start"):           (302, 302, 404, 403, 302, 302),
+    ("articles:translation_transition", "POST", "submit"):          (302, 302, 404, 403, 302, 302),
+    ("articles:translation_transition", "POST", "request_changes"): (302, 403, 404, 302, 403, 302),
+    ("articles:translation_transition", "POST", "approve"):         (302, 403, 404, 302, 403, 302),
+    ("articles:translation_transition", "POST", "publish"):         (302, 403, 404, 403, 302, 302),
+    ("articles:translation_transition", "POST", "reopen"):          (302, 403, 404, 403, 302, 302),
+    ("articles:translation_transition", "GET", "submit"):           (302, 405, 405, 405, 405, 405),
+    ("articles:translation_assign", "POST", ""):      (302, 403, 404, 403, 302, 302),
+    ("articles:translation_assign", "GET", ""):       (302, 405, 405, 405, 405, 405),
+    ("articles:translation_qa", "GET", ""):           (302, 200, 404, 200, 200, 200),
+    ("articles:translation_qa", "POST", ""):          (302, 405, 405, 405, 405, 405),
+    ("articles:translation_qa_accept", "POST", ""):   (302, 403, 404, 302, 403, 302),
+    ("articles:translation_qa_accept", "GET", ""):    (302, 405, 405, 405, 405, 405),
+    ("articles:translation_qa_withdraw", "POST", ""): (302, 403, 404, 302, 403, 302),
+    ("articles:translation_qa_withdraw", "GET", ""):  (302, 405, 405, 405, 405, 405),
+    ("articles:translation_history", "GET", ""):      (302, 200, 404, 200, 200, 200),
+    ("articles:translation_history", "POST", ""):     (302, 405, 405, 405, 405, 405),
 }  # fmt: skip
 
 # Rows where the code disagrees with the table (strict: the day it is fixed, the test says so).
@@ -107,9 +156,16 @@ KNOWN_BUGS: dict[tuple[str, str, str], str] = {}
 # -- the world every request runs against ---------------------------------------------------------
 
 BODY = (
-    "Касым-Жомарт Токаев сказал, что Казахстан вложит 7,4 млрд долларов. "
+    "Касым-Жомарт Токаев сказал, что Казахстан вложит 7,4 млрд долларов.\n\n"
     "Переговоры прошли в Пекине с компанией Sinopec."
 )
+# A faithful Kazakh translation of A (no quality-check error), with straight quotes in the
+# last paragraph: a `punctuation` warning, the finding the reviewer accepts.
+TRANSLATION_A = [
+    "Тоқаев Пекинде",
+    "Қасым-Жомарт Тоқаев Қазақстан 7,4 млрд доллар салатынын айтты.",
+    'Келіссөздер Пекинде "Sinopec" компаниясымен өтті.',
+]
 
 
 @dataclass
@@ -119,6 +175,7 @@ class World:
     b: Article
     entity: Entity
     mentions: dict[str, Mention] = field(default_factory=dict)
+    translations: dict[str, Translation] = field(default_factory=dict)
     figures: dict[str, Figure] = field(default_factory=dict)
     first_versions: dict[str, int] = field(default_factory=dict)
     versions: dict[str, list[int]] = field(default_factory=dict)
@@ -141,13 +198,23 @@ def world(editor, reviewer, translator, admin_user_) -> World:
     b = ArticleFactory(
         language="ru", title="Токаев в Астане", body=BODY.replace("Пекине", "Астане")
     )
-    TranslationFactory(article=a, translator=translator, language="kk")
     world = World(
         users=users,
         a=a,
         b=b,
         entity=Entity.objects.create(type="LOC", name_ru="Пекин", status="confirmed"),
     )
+    world.translations["A"] = translation_request(
+        article_id=a.pk, language="kk", user=editor, translator=translator, reviewer=reviewer
+    )
+    world.translations["B"] = translation_request(article_id=b.pk, language="kk", user=editor)
+    for segment, text in zip(
+        world.translations["A"].segments.order_by("position"), TRANSLATION_A, strict=True
+    ):
+        segment_save(
+            segment_id=segment.pk, expected_version=1, target_text=text, user=translator,
+            status="done",
+        )  # fmt: skip
     for which, article in (("A", a), ("B", b)):
         # A second version, so there is something to diff and to revert to.
         article_update(
@@ -194,7 +261,20 @@ def _snapshot(world: World) -> dict[str, object]:
         "presence": EditingPresence.objects.count(),
         "unread": Notification.objects.filter(read_at__isnull=True).count(),
         "preferences": UserPreference.objects.count(),
+        "translations": Translation.objects.count(),
+        "tr_a": _translation_state(world, "A"),
+        "tr_b": _translation_state(world, "B"),
+        "segments": sorted(
+            TranslationSegment.objects.values_list("id", "version", "position", "source_count")
+        ),
+        "overrides": QAOverride.objects.count(),
+        "memory": TranslationMemoryEntry.objects.count(),
     }
+
+
+def _translation_state(world: World, which: str) -> tuple:
+    translation = Translation.objects.get(pk=world.translations[which].pk)
+    return (translation.version, translation.status, translation.translator_id)
 
 
 # -- how each row is asked ----------------------------------------------------------------------
@@ -208,6 +288,7 @@ class Request:
     build: Callable[[World, str], tuple[str, dict]]
     status: str = S.DRAFT
     writes: frozenset[str] = frozenset()
+    translation_status: str = TranslationStatus.IN_PROGRESS
 
 
 def _plain(name: str) -> Callable[[World, str], tuple[str, dict]]:
@@ -305,6 +386,76 @@ def _mention_add_data(world: World, which: str) -> dict:
     return {"field": "body", "start": start, "end": start + 7, "text": "Sinopec", "type": "ORG"}
 
 
+def _on_translation(name: str, data: Callable[[World, str], dict] | None = None):
+    def build(world: World, which: str) -> tuple[str, dict]:
+        translation = world.translations[which]
+        return reverse(name, args=[translation.pk]), (data(world, which) if data else {})
+
+    return build
+
+
+def _first_body_row(world: World, which: str) -> TranslationSegment:
+    return world.translations[which].segments.filter(field="body").order_by("position").first()
+
+
+def _on_row(name: str, data: Callable[[World, str, TranslationSegment], dict] | None = None):
+    def build(world: World, which: str) -> tuple[str, dict]:
+        row = _first_body_row(world, which)
+        path = reverse(name, args=[row.translation_id, row.pk])
+        return path, (data(world, which, row) if data else {})
+
+    return build
+
+
+def _translation_version(world: World, which: str, row=None) -> dict:
+    return {"version": Translation.objects.get(pk=world.translations[which].pk).version}
+
+
+def _split(world: World, which: str) -> tuple[str, dict]:
+    """Split a merged row: the editor merged the two body rows first (before the snapshot)."""
+    row = _first_body_row(world, which)
+    if row.source_count == 1:
+        translation = Translation.objects.get(pk=row.translation_id)
+        segment_merge_with_next(
+            segment_id=row.pk, expected_version=translation.version, user=world.users["editor"]
+        )
+    return reverse("articles:segment_split", args=[row.translation_id, row.pk]), (
+        _translation_version(world, which)
+    )
+
+
+def _translation_step(step: str, **extra: str) -> Callable[[World, str], tuple[str, dict]]:
+    def build(world: World, which: str) -> tuple[str, dict]:
+        translation = world.translations[which]
+        path = reverse("articles:translation_transition", args=[translation.pk, step])
+        return path, {**_translation_version(world, which), **extra}
+
+    return build
+
+
+def _qa_accept(world: World, which: str) -> tuple[str, dict]:
+    from articles.translations.quality import translation_findings
+
+    translation = Translation.objects.get(pk=world.translations[which].pk)
+    findings = translation_findings(translation=translation).findings
+    fingerprint = findings[0].fingerprint if findings else "none"
+    path = reverse("articles:translation_qa_accept", args=[translation.pk])
+    return path, {"fingerprint": fingerprint, "reason": "House style allows it here."}
+
+
+def _qa_withdraw(world: World, which: str) -> tuple[str, dict]:
+    translation = world.translations[which]
+    override, _ = QAOverride.objects.get_or_create(
+        translation=translation,
+        fingerprint="f" * 64,
+        defaults={"check_code": "punctuation", "reason": "ok", "user": world.users["reviewer"]},
+    )
+    path = reverse("articles:translation_qa_withdraw", args=[translation.pk, override.pk])
+    return path, {}
+
+
+T = TranslationStatus
+TRANSLATION_STEP = frozenset({"tr_a", "unread"})
 DECISION = frozenset({"decisions", "mention_a"})
 REQUESTS: dict[tuple[str, str, str], Request] = {
     ("articles:home", "GET", ""): Request(_plain("articles:home")),
@@ -334,8 +485,9 @@ REQUESTS: dict[tuple[str, str, str], Request] = {
     ("articles:edit", "GET", ""): Request(
         _on_article("articles:edit"), writes=frozenset({"presence"})
     ),
+    # A new paragraph in the source: the translation of A gets an untranslated row.
     ("articles:edit", "POST", ""): Request(
-        _on_article("articles:edit", _edit_data), writes=frozenset({"a"})
+        _on_article("articles:edit", _edit_data), writes=frozenset({"a", "tr_a", "segments"})
     ),
     ("articles:presence", "POST", ""): Request(
         _on_article("articles:presence"), writes=frozenset({"presence"})
@@ -421,6 +573,100 @@ REQUESTS: dict[tuple[str, str, str], Request] = {
     ("entities:entity_options", "POST", ""): Request(
         lambda world, which: (reverse("entities:entity_options"), {"entity": "Пекин"})
     ),
+    ("articles:article_export", "GET", ""): Request(_on_article("articles:article_export")),
+    ("articles:article_export", "POST", ""): Request(_on_article("articles:article_export")),
+    ("articles:translation_request", "POST", ""): Request(
+        _on_article("articles:translation_request", lambda w, x: {"language": "en"}),
+        writes=frozenset({"translations", "segments"}),
+    ),
+    ("articles:translation_request", "GET", ""): Request(
+        _on_article("articles:translation_request")
+    ),
+    ("articles:translation_list", "GET", ""): Request(_plain("articles:translation_list")),
+    ("articles:translation_list", "POST", ""): Request(_plain("articles:translation_list")),
+    ("articles:translation", "GET", ""): Request(_on_translation("articles:translation")),
+    ("articles:translation", "POST", ""): Request(_on_translation("articles:translation")),
+    ("articles:translation_export", "GET", ""): Request(
+        _on_translation("articles:translation_export")
+    ),
+    ("articles:translation_export", "POST", ""): Request(
+        _on_translation("articles:translation_export")
+    ),
+    ("articles:segment_save", "POST", ""): Request(
+        _on_row(
+            "articles:segment_save",
+            lambda w, x, row: {"version": row.version, "target_text": row.target_text + " Иә."},
+        ),
+        writes=frozenset({"tr_a", "segments"}),
+    ),
+    ("articles:segment_save", "GET", ""): Request(_on_row("articles:segment_save")),
+    ("articles:segment_merge", "POST", ""): Request(
+        _on_row("articles:segment_merge", _translation_version),
+        writes=frozenset({"tr_a", "segments"}),
+    ),
+    ("articles:segment_merge", "GET", ""): Request(_on_row("articles:segment_merge")),
+    ("articles:segment_split", "POST", ""): Request(_split, writes=frozenset({"tr_a", "segments"})),
+    ("articles:segment_split", "GET", ""): Request(_split),
+    ("articles:segment_memory", "GET", ""): Request(_on_row("articles:segment_memory")),
+    ("articles:segment_memory", "POST", ""): Request(_on_row("articles:segment_memory")),
+    ("articles:segment_machine", "POST", ""): Request(_on_row("articles:segment_machine")),
+    ("articles:segment_machine", "GET", ""): Request(_on_row("articles:segment_machine")),
+    ("articles:translation_transition", "POST", "start"): Request(
+        _translation_step("start"), writes=TRANSLATION_STEP, translation_status=T.REQUESTED
+    ),
+    ("articles:translation_transition", "POST", "submit"): Request(
+        _translation_step("submit"), writes=TRANSLATION_STEP, translation_status=T.IN_PROGRESS
+    ),
+    # The reason for requesting changes is also posted as a comment on the article.
+    ("articles:translation_transition", "POST", "request_changes"): Request(
+        _translation_step("request_changes", comment="Проверьте заголовок."),
+        writes=TRANSLATION_STEP | {"comments"},
+        translation_status=T.SUBMITTED,
+    ),
+    # Approval stores the translation in the translation memory.
+    ("articles:translation_transition", "POST", "approve"): Request(
+        _translation_step("approve"),
+        writes=TRANSLATION_STEP | {"memory"},
+        translation_status=T.SUBMITTED,
+    ),
+    ("articles:translation_transition", "POST", "publish"): Request(
+        _translation_step("publish"), writes=TRANSLATION_STEP, translation_status=T.APPROVED
+    ),
+    ("articles:translation_transition", "POST", "reopen"): Request(
+        _translation_step("reopen"), writes=TRANSLATION_STEP, translation_status=T.APPROVED
+    ),
+    ("articles:translation_transition", "GET", "submit"): Request(_translation_step("submit")),
+    ("articles:translation_assign", "POST", ""): Request(
+        _on_translation(
+            "articles:translation_assign",
+            lambda w, x: {
+                **_translation_version(w, x),
+                "translator": w.users["translator"].pk,
+                "reviewer": w.users["reviewer"].pk,
+                "due_at": "2025-09-10T12:00",
+            },
+        ),
+        writes=frozenset({"tr_a"}),
+    ),
+    ("articles:translation_assign", "GET", ""): Request(
+        _on_translation("articles:translation_assign")
+    ),
+    ("articles:translation_qa", "GET", ""): Request(_on_translation("articles:translation_qa")),
+    ("articles:translation_qa", "POST", ""): Request(_on_translation("articles:translation_qa")),
+    ("articles:translation_qa_accept", "POST", ""): Request(
+        _qa_accept, writes=frozenset({"overrides"})
+    ),
+    ("articles:translation_qa_accept", "GET", ""): Request(_qa_accept),
+    ("articles:translation_qa_withdraw", "POST", ""): Request(
+        _qa_withdraw, writes=frozenset({"overrides"})
+    ),
+    ("articles:translation_qa_withdraw", "GET", ""): Request(_qa_withdraw),
+    ("articles:translation_history", "GET", ""): Request(
+        _on_translation("articles:translation_history")
+    ),
+    ("articles:translation_history", "POST", ""): Request(
+        _on_translation("articles:translation_history")
+    ),
 }
 
 
@@ -474,6 +720,9 @@ def test_role_and_view(client, world, key, role, expected) -> None:
     _name, method, _variant = key
     request = REQUESTS[key]
     Article.objects.filter(pk__in=[world.a.pk, world.b.pk]).update(status=request.status)
+    Translation.objects.filter(article__in=[world.a, world.b]).update(
+        status=request.translation_status
+    )
     user = None
     if role != "anonymous":
         user = world.users[role.removesuffix("_on_B")]

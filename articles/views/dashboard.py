@@ -73,6 +73,58 @@ def _queue_lists(queue: selectors.ReviewQueue) -> list[dict]:
     return lists
 
 
+def _translation_lists(user) -> list[dict]:
+    """The translation work of this person: theirs to translate, to review, the outdated ones
+    (the desk's for editors) and, for editors, the desk's open requests. Lists a role never
+    fills are left out; lists that may fill are shown empty, with what empty means."""
+    from articles.translations import selectors as translation_selectors
+
+    list_url = reverse("articles:translation_list")
+    is_editor = user.is_superuser or has_role(user, Role.EDITOR)
+    is_reviewer = user.is_superuser or has_role(user, Role.REVIEWER)
+    lists = []
+    if not sees_all_articles(user) or user.is_superuser or has_role(user, Role.TRANSLATOR):
+        lists.append(
+            {
+                "id": "translations-mine",
+                "title": _("Mine to translate"),
+                "rows": selectors.dashboard_translations(user=user),
+                "empty": _("No translations are waiting for you."),
+                "url": f"{list_url}?mine=1",
+            }
+        )
+    if is_reviewer:
+        lists.append(
+            {
+                "id": "translations-review",
+                "title": _("Translations to review"),
+                "rows": translation_selectors.dashboard_translations_to_review(user=user),
+                "empty": _("No translation is waiting for review."),
+                "url": f"{list_url}?status=submitted",
+            }
+        )
+    lists.append(
+        {
+            "id": "translations-outdated",
+            "title": _("Outdated: the source changed"),
+            "rows": translation_selectors.dashboard_translations_outdated(user=user),
+            "empty": _("No translation is behind its source."),
+            "url": f"{list_url}?status=outdated",
+        }
+    )
+    if is_editor:
+        lists.append(
+            {
+                "id": "translations-open",
+                "title": _("Open translation requests"),
+                "rows": translation_selectors.dashboard_translations_requested_by_desk(user=user),
+                "empty": _("The desk has no open translation requests."),
+                "url": list_url,
+            }
+        )
+    return lists
+
+
 @login_required
 @require_safe
 def dashboard(request: HttpRequest) -> HttpResponse:
@@ -88,7 +140,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     context = {
         "now": timezone.now(),
         "assigned": (selectors.dashboard_assigned_articles(user=user) if works_on_articles else []),
-        "translations": selectors.dashboard_translations(user=user),
+        "translation_lists": _translation_lists(user),
         "queue": queue,
         "queue_lists": _queue_lists(queue),
         "extraction": selectors.dashboard_extraction_unfinished(user=user),

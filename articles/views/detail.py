@@ -21,8 +21,11 @@ def article_page_context(request: HttpRequest, article) -> dict:
     language = (get_language() or "en")[:2]
     # One fetch of the spans (four queries) serves both the highlighted text and the side list.
     spans = document_spans(owner=article)
+    latin = request.GET.get("script") == "latn" and article.language == "kk"
     return {
         "article": article,
+        # Kazakh in the 2021 Latin alphabet: read-only text (spans are reviewed in Cyrillic).
+        "latin": latin,
         "text": article_text(owner=article, spans=spans, language=language),
         "extraction": summary_from_spans(spans, language=language),
         "steps": workflow.steps_available(user, article),
