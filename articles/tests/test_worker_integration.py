@@ -91,7 +91,7 @@ def test_a_translation_is_extracted_by_the_worker(celery_worker_process, editor,
     segment_save(
         segment_id=row.pk,
         expected_version=row.version,
-        target_text="Тоқаев Пекинде 7,4 млрд доллар инвестиция туралы айтты.",
+        target_text="Мемлекет басшысы Қасым-Жомарт Тоқаев Пекинде 7,4 млрд доллар инвестиция туралы айтты.",
         user=translator,
     )
     wait_for(
