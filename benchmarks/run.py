@@ -1,5 +1,5 @@
 """Run every benchmark and print its figures: `make bench` (or `python benchmarks/run.py
-[import] [extraction] [pages]` for some of them).
+[import] [extraction] [pages] [memory]` for some of them).
 
 Benchmarks use a throw-away SQLite database under var/ unless DATABASE_URL is set."""
 
@@ -31,9 +31,9 @@ def main() -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    from benchmarks import bench_extraction, bench_import, bench_pages
+    from benchmarks import bench_extraction, bench_import, bench_memory, bench_pages
 
-    chosen = sys.argv[1:] or ["import", "extraction", "pages"]
+    chosen = sys.argv[1:] or ["import", "extraction", "pages", "memory"]
     try:
         if "import" in chosen:
             print("== import")
@@ -44,6 +44,9 @@ def main() -> None:
         if "pages" in chosen:
             print("== pages (10,000 articles, 200,000 mentions)")
             bench_pages.run()
+        if "memory" in chosen:
+            print("== translation memory (50,000 entries: diverse, then worst case)")
+            bench_memory.run()
     finally:
         db = os.environ["DATABASE_URL"]
         if db.startswith("sqlite:///") and "kzeditor-bench-" in db:
