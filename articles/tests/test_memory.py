@@ -26,6 +26,7 @@ from articles.translations.memory import (
     memory_store_translation,
     sentences_split,
 )
+from conftest import require_service
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
@@ -481,6 +482,7 @@ def test_migration_0005_indexes_per_database():
 
 
 @pytest.mark.django_db
+@pytest.mark.integration
 @pytest.mark.parametrize(
     "text",
     [
@@ -493,8 +495,10 @@ def test_migration_0005_indexes_per_database():
 def test_trigram_indexes_serve_the_candidate_queries(text):
     """Each length bucket's partial trigram index must be provably usable by the queries memory
     sends (a predicate PostgreSQL cannot prove means a scan of the whole memory)."""
-    if connection.vendor != "postgresql":
-        pytest.skip("the trigram prefilter runs on PostgreSQL only")
+    require_service(
+        connection.vendor == "postgresql",
+        "the trigram prefilter runs on PostgreSQL only (DATABASE_URL unset)",
+    )
     rng = random.Random(5)
     words = (OLD + " " + UNRELATED + " " + TWO_SENTENCES[2]).split()
     sources = {" ".join(rng.choices(words, k=rng.randint(2, 60))) for _ in range(3000)}
