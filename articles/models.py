@@ -85,7 +85,33 @@ class ExtractionState(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
-class Article(Tracked):
+class Extracted(models.Model):
+    """Where the extraction pipeline is with a text (an article or a translation). Written with
+    ``.update()`` by the extraction services, never part of the text's history."""
+
+    extraction_state = models.CharField(
+        _("extraction"),
+        max_length=10,
+        choices=ExtractionState.choices,
+        default=ExtractionState.PENDING,
+    )
+    extraction_error = models.TextField(_("extraction error"), blank=True)
+    extractor_version = models.CharField(_("extractor version"), max_length=40, blank=True)
+    extracted_content_hash = models.CharField(max_length=64, blank=True, editable=False)
+    extraction_started_at = models.DateTimeField(null=True, blank=True)
+    extracted_at = models.DateTimeField(_("extracted at"), null=True, blank=True)
+
+    # The fields above, for HistoricalRecords(excluded_fields=…).
+    BOOKKEEPING = [
+        "extraction_state", "extraction_error", "extractor_version", "extracted_content_hash",
+        "extraction_started_at", "extracted_at",
+    ]  # fmt: skip
+
+    class Meta:
+        abstract = True
+
+
+class Article(Tracked, Extracted):
     language = models.CharField(
         _("language"),
         max_length=2,
@@ -140,18 +166,6 @@ class Article(Tracked):
         _("version"), default=1, help_text=_("Raised by every edit; guards concurrent saves.")
     )
 
-    extraction_state = models.CharField(
-        _("extraction"),
-        max_length=10,
-        choices=ExtractionState.choices,
-        default=ExtractionState.PENDING,
-    )
-    extraction_error = models.TextField(_("extraction error"), blank=True)
-    extractor_version = models.CharField(_("extractor version"), max_length=40, blank=True)
-    extracted_content_hash = models.CharField(max_length=64, blank=True, editable=False)
-    extraction_started_at = models.DateTimeField(null=True, blank=True)
-    extracted_at = models.DateTimeField(_("extracted at"), null=True, blank=True)
-
     class Meta:
         ordering = ["-published_at", "-id"]
         verbose_name = _("article")
@@ -188,9 +202,8 @@ class Article(Tracked):
     # Extraction bookkeeping is written with .update() and is not part of the history.
     history = HistoricalRecords(
         excluded_fields=[
-            "language_confidence", "content_hash", "import_warnings", "extraction_state",
-            "extraction_error", "extractor_version", "extracted_content_hash",
-            "extraction_started_at", "extracted_at", "created_at", "created_by",
+            "language_confidence", "content_hash", "import_warnings", *Extracted.BOOKKEEPING,
+            "created_at", "created_by",
         ],
         verbose_name=_("article version"),
         verbose_name_plural=_("article versions"),
@@ -213,7 +226,7 @@ class TranslationStatus(models.TextChoices):
     PUBLISHED = "published", _("Published")
 
 
-class Translation(Tracked):
+class Translation(Tracked, Extracted):
     """An article translated into another language: an article-like record with its own
     mentions, history and optimistic lock. The text lives in its segments (one per aligned
     source paragraph); ``title`` and ``body`` are their target texts joined, kept in step by
@@ -269,23 +282,10 @@ class Translation(Tracked):
         _("QA checked version"), default=0, help_text=_("The version the counts are for.")
     )
 
-    extraction_state = models.CharField(
-        _("extraction"),
-        max_length=10,
-        choices=ExtractionState.choices,
-        default=ExtractionState.PENDING,
-    )
-    extraction_error = models.TextField(_("extraction error"), blank=True)
-    extractor_version = models.CharField(_("extractor version"), max_length=40, blank=True)
-    extracted_content_hash = models.CharField(max_length=64, blank=True, editable=False)
-    extraction_started_at = models.DateTimeField(null=True, blank=True)
-    extracted_at = models.DateTimeField(_("extracted at"), null=True, blank=True)
-
     history = HistoricalRecords(
         excluded_fields=[
-            "qa_errors", "qa_warnings", "qa_checked_version", "extraction_state",
-            "extraction_error", "extractor_version", "extracted_content_hash",
-            "extraction_started_at", "extracted_at", "created_at", "created_by",
+            "qa_errors", "qa_warnings", "qa_checked_version", *Extracted.BOOKKEEPING,
+            "created_at", "created_by",
         ],
         verbose_name=_("translation version"),
         verbose_name_plural=_("translation versions"),

@@ -463,14 +463,21 @@ def articles_extraction_requeue(*, article_ids: Iterable[int]) -> int:
     return len(queued)
 
 
+def extraction_stuck(*, stale_after: timedelta) -> Q:
+    """Texts (articles or translations) whose extraction was left pending (the broker was down)
+    or running for longer than any task may run (its worker died)."""
+    cutoff = timezone.now() - stale_after
+    return Q(extraction_state=ExtractionState.PENDING, updated_at__lt=cutoff) | Q(
+        extraction_state=ExtractionState.RUNNING, extraction_started_at__lt=cutoff
+    )
+
+
 def articles_extraction_sweep(*, stale_after: timedelta = timedelta(minutes=10)) -> int:
     """Re-queue extraction of articles left pending (broker was down) or running for longer
     than any task may run (its worker died). Safe to run at any time: the task is idempotent."""
-    cutoff = timezone.now() - stale_after
-    stuck = Article.objects.filter(
-        Q(extraction_state=ExtractionState.PENDING, updated_at__lt=cutoff)
-        | Q(extraction_state=ExtractionState.RUNNING, extraction_started_at__lt=cutoff)
-    ).values_list("pk", flat=True)
+    stuck = Article.objects.filter(extraction_stuck(stale_after=stale_after)).values_list(
+        "pk", flat=True
+    )
     ids = list(stuck)
     for article_id in ids:
         _enqueue_extraction(article_id)

@@ -6,28 +6,25 @@ from django.db import InterfaceError, OperationalError
 
 from articles import services
 
+# Extraction is safe to redo: acknowledge after the work, redeliver if the worker dies, retry
+# database hiccups with backoff.
+EXTRACTION_TASK_OPTIONS = {
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "autoretry_for": (OperationalError, InterfaceError),
+    "retry_backoff": True,
+    "retry_backoff_max": 300,
+    "max_retries": 8,
+}
 
-@shared_task(
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=(OperationalError, InterfaceError),
-    retry_backoff=True,
-    retry_backoff_max=300,
-    max_retries=8,
-)
+
+@shared_task(**EXTRACTION_TASK_OPTIONS)
 def extract_article(article_id: int) -> str:
     """Extract one article. Safe to run twice: the service skips work already done."""
     return services.article_extract(article_id=article_id)
 
 
-@shared_task(
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=(OperationalError, InterfaceError),
-    retry_backoff=True,
-    retry_backoff_max=300,
-    max_retries=8,
-)
+@shared_task(**EXTRACTION_TASK_OPTIONS)
 def extract_translation(translation_id: int) -> str:
     """Extract one translation (same pipeline as articles). Safe to run twice."""
     from articles.translations.services import translation_extract

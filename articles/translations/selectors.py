@@ -17,7 +17,7 @@ from articles.models import (
     TranslationStatus,
 )
 from articles.roles import Role, has_role, sees_all_articles
-from articles.selectors import DASHBOARD_ROWS
+from articles.selectors import DASHBOARD_ROWS, _due_first
 
 OPEN_TRANSLATION_STATUSES = [
     TranslationStatus.REQUESTED,
@@ -64,10 +64,6 @@ def article_translations(*, article: Article) -> list[Translation]:
 
 
 # -- dashboard ----------------------------------------------------------------------------------
-
-
-def _due_first():
-    return (F("due_at").asc(nulls_last=True), "-id")
 
 
 def dashboard_translations_to_review(

@@ -13,7 +13,7 @@ from __future__ import annotations
 import difflib
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
@@ -45,6 +45,7 @@ EDITABLE_STATUSES = frozenset(
     }
 )
 MAX_SEGMENT_CHARS = 20_000
+TRANSLATION_EXTRACTION_DELAY_SECONDS = 15
 _PARKING_POSITION = 1_000_000  # beyond any real position: rows wait here while others move
 
 
@@ -699,7 +700,12 @@ def translation_extraction_enqueue_on_commit(*, translation_id: int) -> None:
         from articles.tasks import extract_translation
 
         try:
-            extract_translation.delay(translation_id)
+            # Autosave writes every few seconds while someone types: the task waits a little,
+            # so a burst of saves is extracted once (later copies find it current). In-process
+            # (eager) tasks run at once.
+            extract_translation.apply_async(
+                (translation_id,), countdown=TRANSLATION_EXTRACTION_DELAY_SECONDS
+            )
         except Exception:  # the broker is down: the sweeper queues it later
             logger.warning("Could not queue extraction of translation %s", translation_id)
 
@@ -765,23 +771,16 @@ def _translation_extraction_commit(translation: Translation, digest: str, result
     return "done"
 
 
-def translations_extraction_sweep(*, stale_after=None) -> int:
+def translations_extraction_sweep(*, stale_after: timedelta = timedelta(minutes=10)) -> int:
     """Queue translations whose extraction never ran or whose worker died."""
-    from datetime import timedelta
+    from articles.services import extraction_stuck
+    from articles.tasks import extract_translation
 
-    from django.db.models import Q
-
-    cutoff = timezone.now() - (stale_after or timedelta(minutes=10))
     ids = list(
-        Translation.objects.filter(
-            Q(extraction_state=ExtractionState.PENDING, updated_at__lt=cutoff)
-            | Q(extraction_state=ExtractionState.RUNNING, extraction_started_at__lt=cutoff)
-        )
+        Translation.objects.filter(extraction_stuck(stale_after=stale_after))
         .exclude(body="", title="")
         .values_list("pk", flat=True)
     )
-    from articles.tasks import extract_translation
-
     for translation_id in ids:
         try:
             extract_translation.delay(translation_id)

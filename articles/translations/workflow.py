@@ -23,6 +23,7 @@ from articles.roles import Role, has_role
 from articles.translations.services import (
     TranslationError,
     TranslationPermissionDenied,
+    TranslationVersionConflict,
     _locked,
     _save,
     translation_qa_record,
@@ -204,8 +205,6 @@ def _transition(
         translation = _locked(translation_id, None)
         step = translation_step_check(user, translation, step_name)
         if translation.version != expected_version:
-            from articles.translations.services import TranslationVersionConflict
-
             raise TranslationVersionConflict(translation, expected_version)
         if step.comment_required and not comment:
             raise TranslationCommentRequired(
