@@ -258,6 +258,10 @@ def article_update(
                 from articles.translations.services import translations_follow_source
 
                 translations_follow_source(article=article)
+            elif {"source", "published_at", "language"} & set(changed):
+                from entities.pipeline import article_metadata_changed
+
+                transaction.on_commit(lambda: article_metadata_changed(article=article))
     except IntegrityError:
         # The unique content hash: the same text was saved as another article concurrently.
         # ``article`` holds the new text (set just before the save that failed).
@@ -393,7 +397,7 @@ def article_extract(*, article_id: int) -> str:
             # date; without one they are not guessed (the import time may be years later).
             reference=timezone.localtime(article.published_at) if article.published_at else None,
         )
-        return _extraction_commit(article, body, result)
+        outcome = _extraction_commit(article, body, result)
     except SoftTimeLimitExceeded:
         _extraction_failed(article_id, "Extraction took longer than the time limit.")
         return "failed"
@@ -401,6 +405,11 @@ def article_extract(*, article_id: int) -> str:
         logger.exception("Extraction of article %s failed", article_id)
         _extraction_failed(article_id, f"{type(exc).__name__}: {exc}")
         return "failed"
+    if outcome == "done":
+        from entities.pipeline import text_extracted
+
+        text_extracted(owner=Article.objects.select_related("source").get(pk=article_id))
+    return outcome
 
 
 @transaction.atomic

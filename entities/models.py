@@ -472,3 +472,23 @@ class SpanDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} «{self.text}»"
+
+
+# Models of the coverage features live with their code; imported here so Django registers them.
+from entities.conflicts.models import FigureConflict  # noqa: E402
+from entities.coverage.models import EntityCoverage  # noqa: E402
+from entities.curation.models import EntityCuration  # noqa: E402
+from entities.search.models import SearchDocument  # noqa: E402
+from entities.stories.models import (  # noqa: E402
+    Story,
+    StoryArticle,
+    StoryDecision,
+    StorySeparation,
+)
+
+__all__ = [
+    "Alias", "DateMention", "Entity", "EntityCoverage", "EntityCuration", "EntityType",
+    "Figure", "FigureConflict", "FigureKind", "Gender", "Mention", "Quote", "ReviewStatus",
+    "SearchDocument", "SpanDecision", "SpanField", "Story", "StoryArticle", "StoryDecision",
+    "StorySeparation",
+]  # fmt: skip

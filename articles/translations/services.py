@@ -738,7 +738,7 @@ def translation_extract(*, translation_id: int) -> str:
             language=translation.language,
             reference=timezone.localtime(published) if published else None,
         )
-        return _translation_extraction_commit(translation, digest, result)
+        outcome = _translation_extraction_commit(translation, digest, result)
     except Exception as exc:
         logger.exception("Extraction of translation %s failed", translation_id)
         Translation.objects.filter(pk=translation_id).update(
@@ -746,6 +746,11 @@ def translation_extract(*, translation_id: int) -> str:
             extraction_error=f"{type(exc).__name__}: {exc}"[:5000],
         )
         return "failed"
+    if outcome == "done":
+        from entities.pipeline import text_extracted
+
+        text_extracted(owner=Translation.objects.select_related("article").get(pk=translation_id))
+    return outcome
 
 
 @transaction.atomic

@@ -1,0 +1,53 @@
+"""What happens to the coverage features after a text is extracted or its metadata changes.
+
+Called by the articles services (``article_extract``, ``translation_extract``,
+``article_update``) after their transaction committed. Each step is idempotent; a step that
+fails is logged and left for the periodic re-clustering sweep, never failing the extraction
+that already succeeded."""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import models
+
+logger = logging.getLogger(__name__)
+
+
+def _run(step: str, function, *args, **kwargs) -> None:
+    try:
+        function(*args, **kwargs)
+    except Exception:
+        logger.exception("After-extraction step %s failed for %s", step, args or kwargs)
+
+
+def text_extracted(*, owner: models.Model) -> None:
+    """An article or a translation has new mentions: index it for search, count its coverage,
+    and (an article) place it in a story and look for figures that disagree."""
+    from entities.conflicts.services import figure_conflicts_detect
+    from entities.coverage.services import coverage_refresh
+    from entities.search.services import search_document_update
+    from entities.stories.services import story_assign
+
+    _run("search", search_document_update, owner=owner)
+    _run("coverage", coverage_refresh, owner=owner)
+    article = owner if owner._meta.model_name == "article" else owner.article
+    if owner is article:
+        _run("story", story_assign, article=article)
+    story_id = (
+        type(article)
+        .objects.filter(pk=article.pk)
+        .values_list("story_membership__story_id", flat=True)
+        .first()
+    )
+    if story_id:
+        _run("conflicts", figure_conflicts_detect, story_id=story_id)
+
+
+def article_metadata_changed(*, article: models.Model) -> None:
+    """Source, publication time or language changed without a new text (no re-extraction)."""
+    from entities.coverage.services import coverage_refresh
+    from entities.search.services import search_document_update
+
+    _run("search", search_document_update, owner=article)
+    _run("coverage", coverage_refresh, owner=article)
