@@ -24,7 +24,10 @@ def _run(step: str, function, *args, **kwargs) -> None:
 def text_extracted(*, owner: models.Model) -> None:
     """An article or a translation has new mentions: index it for search, count its coverage,
     and (an article) place it in a story and look for figures that disagree."""
-    from entities.conflicts.services import figure_conflicts_detect
+    from entities.conflicts.services import (
+        figure_conflicts_detect,
+        figure_conflicts_detect_for_article,
+    )
     from entities.coverage.services import coverage_refresh
     from entities.search.services import search_document_update
     from entities.stories.services import story_assign
@@ -42,6 +45,8 @@ def text_extracted(*, owner: models.Model) -> None:
     )
     if story_id:
         _run("conflicts", figure_conflicts_detect, story_id=story_id)
+    if owner is article:
+        _run("conflicts-entities", figure_conflicts_detect_for_article, article_id=article.pk)
 
 
 def article_metadata_changed(*, article: models.Model) -> None:
@@ -51,3 +56,28 @@ def article_metadata_changed(*, article: models.Model) -> None:
 
     _run("search", search_document_update, owner=article)
     _run("coverage", coverage_refresh, owner=article)
+
+
+def span_decided(*, kind: str, article_id: int | None, translation_id: int | None) -> None:
+    """An editor confirmed, rejected, relinked, retyped or added a span: a mention changes the
+    coverage counts; a figure may start or end a conflict of the article's story."""
+    from articles.models import Article, Translation
+    from entities.conflicts.services import figure_conflicts_detect
+    from entities.coverage.services import coverage_refresh
+
+    if kind == "mention":
+        owner = (
+            Article.objects.filter(pk=article_id).first()
+            if article_id
+            else Translation.objects.filter(pk=translation_id).first()
+        )
+        if owner is not None:
+            _run("coverage", coverage_refresh, owner=owner)
+    elif kind == "figure" and article_id:
+        story_id = (
+            Article.objects.filter(pk=article_id)
+            .values_list("story_membership__story_id", flat=True)
+            .first()
+        )
+        if story_id:
+            _run("conflicts", figure_conflicts_detect, story_id=story_id)

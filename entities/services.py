@@ -448,6 +448,12 @@ def _decision_log(
         detail=detail[:300],
         user=_reviewer(user),
     )
+    from entities.pipeline import span_decided
+
+    kind, article_id, translation_id = span._meta.model_name, span.article_id, span.translation_id
+    transaction.on_commit(
+        lambda: span_decided(kind=kind, article_id=article_id, translation_id=translation_id)
+    )
 
 
 @transaction.atomic

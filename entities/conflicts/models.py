@@ -2,12 +2,27 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from entities.models import Entity, FigureKind
+
+
+@dataclass(frozen=True)
+class ConflictSide:
+    """One article's side of a conflict, its sentence cut around the figure for highlighting."""
+
+    article: models.Model
+    value: Decimal
+    text: str
+    before: str
+    after: str
+    in_context: bool  # False: the figure is not in the stored sentence (shown after it)
 
 
 class FigureConflict(models.Model):
@@ -21,10 +36,12 @@ class FigureConflict(models.Model):
         GONE = "gone", _("No longer in the texts")
 
     fingerprint = models.CharField(max_length=64, unique=True, editable=False)
+    # Not CASCADE: merging stories deletes one of them, and its conflicts (with their
+    # explanations) must survive until the merged story's detection claims them again.
     story = models.ForeignKey(
         "entities.Story",
         verbose_name=_("story"),
-        on_delete=models.CASCADE,
+        on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="figure_conflicts",
@@ -87,3 +104,29 @@ class FigureConflict(models.Model):
 
     def __str__(self) -> str:
         return f"{self.text_a} ≠ {self.text_b}"
+
+    def _side(self, letter: str) -> ConflictSide:
+        text, context = getattr(self, f"text_{letter}"), getattr(self, f"context_{letter}")
+        at = context.find(text) if text else -1
+        before, after = (context[:at], context[at + len(text) :]) if at >= 0 else (context, "")
+        return ConflictSide(
+            article=getattr(self, f"article_{letter}"),
+            value=getattr(self, f"value_{letter}"),
+            text=text,
+            before=before,
+            after=after,
+            in_context=at >= 0,
+        )
+
+    @property
+    def sides(self) -> tuple[ConflictSide, ConflictSide]:
+        return self._side("a"), self._side("b")
+
+    @property
+    def difference_percent(self) -> Decimal | None:
+        """How far apart the two values are, as a share of the larger («27 bn» and «25 bn»:
+        7.4 %)."""
+        larger = max(abs(self.value_a), abs(self.value_b))
+        if not larger:
+            return None
+        return abs(self.value_a - self.value_b) * 100 / larger
