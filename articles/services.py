@@ -258,7 +258,8 @@ def article_update(
                 from articles.translations.services import translations_follow_source
 
                 translations_follow_source(article=article)
-            elif {"source", "published_at", "language"} & set(changed):
+            elif {"source", "published_at"} & set(changed) or changed.get("language"):
+                # (Back to "detect automatically" re-queues extraction, which refreshes all.)
                 from entities.pipeline import article_metadata_changed
 
                 transaction.on_commit(lambda: article_metadata_changed(article=article))

@@ -24,6 +24,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
@@ -398,7 +399,13 @@ def translation_request(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         _("%(language)s translation requested.") % {"language": translation.get_language_display()},
     )
-    url = _editor_url(translation)
+    # Asked from elsewhere (the coverage gap queue): back there; otherwise to the editor.
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        back = ""
+    url = back or _editor_url(translation)
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
 

@@ -47,11 +47,23 @@ class EntityCoverage(models.Model):
                 name="entity_coverage_unique_translation",
             ),
         ]
+        # Wide keys so that PostgreSQL answers the matrices with index-only scans: a period's
+        # rows by day (the top entities, the by-language and by-source counts), and an
+        # entity's rows (the cells of the top rows, the entity page's timeline). Key columns
+        # rather than INCLUDE, which SQLite lacks (Django would warn on every check there).
         indexes = [
-            models.Index(fields=["entity", "published_on"]),
-            models.Index(fields=["published_on", "language"]),
-            models.Index(fields=["language", "entity"]),
-        ]
+            models.Index(
+                fields=[
+                    "published_on", "entity", "language", "source", "mentions", "article",
+                    "translation",
+                ],
+                name="entity_coverage_by_day",
+            ),
+            models.Index(
+                fields=["entity", "published_on", "language", "source", "mentions"],
+                name="entity_coverage_by_entity",
+            ),
+        ]  # fmt: skip
 
     def __str__(self) -> str:
         return f"{self.entity_id} in {self.article_id}/{self.translation_id or '-'}"

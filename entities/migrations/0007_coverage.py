@@ -73,13 +73,20 @@ class Migration(migrations.Migration):
                 "verbose_name_plural": "entity coverage",
                 "indexes": [
                     models.Index(
-                        fields=["entity", "published_on"], name="entities_en_entity__fae95c_idx"
+                        fields=[
+                            "published_on",
+                            "entity",
+                            "language",
+                            "source",
+                            "mentions",
+                            "article",
+                            "translation",
+                        ],
+                        name="entity_coverage_by_day",
                     ),
                     models.Index(
-                        fields=["published_on", "language"], name="entities_en_publish_a2d9bf_idx"
-                    ),
-                    models.Index(
-                        fields=["language", "entity"], name="entities_en_languag_8706ac_idx"
+                        fields=["entity", "published_on", "language", "source", "mentions"],
+                        name="entity_coverage_by_entity",
                     ),
                 ],
                 "constraints": [
