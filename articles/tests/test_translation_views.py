@@ -168,6 +168,23 @@ def test_request_through_htmx_redirects_the_browser(client, desk):
 
 
 @pytest.mark.parametrize(
+    ("next_url", "lands_on"),
+    [("/coverage/gaps/?language=kk", "/coverage/gaps/?language=kk"), ("https://evil.example/", "")],
+)
+def test_request_from_the_gap_queue_goes_back_there_and_never_off_site(
+    client, desk, next_url, lands_on
+):
+    article = ArticleFactory(language="kk", title=TITLE_KK, body=_body(1))
+    response = _login(client, desk.editor).post(
+        reverse("articles:translation_request", args=[article.pk]),
+        _request_data(desk, next=next_url),
+    )
+    translation = Translation.objects.get(article=article)
+    assert response.status_code == 302
+    assert response.url == (lands_on or reverse("articles:translation", args=[translation.pk]))
+
+
+@pytest.mark.parametrize(
     ("role", "expected"), [("anonymous", 302), ("translator", 403), ("reviewer", 403)]
 )
 def test_only_editors_request_translations(client, desk, translation, role, expected):
