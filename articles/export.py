@@ -25,7 +25,7 @@ def _number(value: Decimal) -> int | float:
 def articles_for_export(*, language: str = "", status: str = "") -> QuerySet[Article]:
     """Articles with everything the export needs in five queries per chunk; spans editors
     rejected are left out."""
-    articles = Article.objects.select_related("source").prefetch_related(
+    articles = Article.objects.select_related("source", "story_membership").prefetch_related(
         *(
             Prefetch(name, queryset=model.objects.not_rejected().order_by("field", "start"))
             for name, model in (
@@ -55,7 +55,7 @@ def article_export_record(
         "body": article.body,
         "source": article.source.name if article.source else None,
         "published_at": article.published_at.isoformat() if article.published_at else None,
-        "story": None,
+        "story": getattr(getattr(article, "story_membership", None), "story_id", None),
         "mentions": [
             {
                 "field": m.field,

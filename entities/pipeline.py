@@ -53,9 +53,11 @@ def article_metadata_changed(*, article: models.Model) -> None:
     """Source, publication time or language changed without a new text (no re-extraction)."""
     from entities.coverage.services import coverage_refresh
     from entities.search.services import search_document_update
+    from entities.stories.services import story_assign
 
     _run("search", search_document_update, owner=article)
     _run("coverage", coverage_refresh, owner=article)
+    _run("story", story_assign, article=article)  # a new publication time may move it
 
 
 def span_decided(*, kind: str, article_id: int | None, translation_id: int | None) -> None:

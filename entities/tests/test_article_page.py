@@ -16,9 +16,9 @@ from entities.models import Mention
 pytestmark = pytest.mark.django_db
 
 # Session, user, roles, article, four span kinds, comments, assignable users, presence, the
-# article's translations (the translation panel), and what base.html and the header add (unread
-# notifications, import permission).
-PAGE_QUERIES = 17
+# article's translations (the translation panel), the story badge, and what base.html and the
+# header add (unread notifications, import permission).
+PAGE_QUERIES = 18
 
 
 def _sidebar(html: str) -> str:

@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from entities.models import Mention
+from entities.models import Mention, StoryArticle
 from entities.tests.conftest import entity_named
 
 
@@ -95,7 +95,9 @@ def test_export_articles_contract(seed_articles) -> None:
         "dates",
         "quotes",
     }
-    assert (record["language"], record["source"], record["story"]) == ("ru", "Zakon.kz", None)
+    story = StoryArticle.objects.get(article=seed_articles["003"]).story_id
+    assert (record["language"], record["source"], record["story"]) == ("ru", "Zakon.kz", story)
+    assert records[seed_articles["004"].pk]["story"] == story  # the same visit, in Kazakh
     for kind, keys in {
         "mentions": {"field", "start", "end", "text", "type", "entity"},
         "figures": {"field", "start", "end", "text", "kind", "value", "unit"},

@@ -155,6 +155,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "articles.tasks.sweep_stuck_extractions",
         "schedule": 300.0,
     },
+    # Late edits, merged entities and changed publication times can regroup the last week.
+    "recluster-stories": {"task": "entities.tasks.recluster_stories", "schedule": 3600.0},
 }
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
