@@ -17,6 +17,7 @@ import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from articles.collaboration import notify
 from articles.models import (
@@ -39,7 +40,14 @@ from articles.translations.services import (
     segment_save,
     translation_request,
 )
-from entities.models import Entity, Figure, Mention, SpanDecision
+from entities import services as entity_services
+from entities.conflicts.detection import conflict_fingerprint
+from entities.conflicts.models import FigureConflict
+from entities.curation.models import EntityCuration
+from entities.curation.services import entity_confirm
+from entities.models import Alias, Entity, Figure, Mention, SpanDecision
+from entities.stories.models import Story, StoryArticle, StoryDecision, StorySeparation
+from entities.stories.services import story_article_move
 
 pytestmark = pytest.mark.django_db
 
@@ -148,6 +156,60 @@ EXPECTED: dict[tuple[str, str, str], tuple[int, int, int | None, int, int, int]]
     ("articles:translation_qa_withdraw", "GET", ""):  (302, 405, 405, 405, 405, 405),
     ("articles:translation_history", "GET", ""):      (302, 200, 404, 200, 200, 200),
     ("articles:translation_history", "POST", ""):     (302, 405, 405, 405, 405, 405),
+    # Issue 6: stories, conflicting figures, coverage, entity pages and curation, search.
+    # Translators see none of the desk's pages but search; reviewers read and decide on
+    # conflicts; curating stories and entities is for editors (and admins).
+    ("entities:story_list", "GET", ""):              (302, 403, NA,  200, 200, 200),
+    ("entities:story_list", "POST", ""):             (302, 405, NA,  405, 405, 405),
+    ("entities:story", "GET", ""):                   (302, 403, NA,  200, 200, 200),
+    ("entities:story", "POST", ""):                  (302, 405, NA,  405, 405, 405),
+    ("entities:story_confirm", "POST", ""):          (302, 403, NA,  403, 302, 302),
+    ("entities:story_confirm", "GET", ""):           (302, 405, NA,  405, 405, 405),
+    ("entities:story_rename", "POST", ""):           (302, 403, NA,  403, 302, 302),
+    ("entities:story_rename", "GET", ""):            (302, 405, NA,  405, 405, 405),
+    ("entities:story_split", "POST", ""):            (302, 403, NA,  403, 302, 302),
+    ("entities:story_split", "GET", ""):             (302, 405, NA,  405, 405, 405),
+    ("entities:story_merge", "POST", ""):            (302, 403, NA,  403, 302, 302),
+    ("entities:story_merge", "GET", ""):             (302, 405, NA,  405, 405, 405),
+    ("entities:story_article_move", "POST", ""):     (302, 403, 403, 403, 302, 302),
+    ("entities:story_article_move", "GET", ""):      (302, 405, 405, 405, 405, 405),
+    ("entities:conflict_list", "GET", ""):           (302, 403, NA,  200, 200, 200),
+    ("entities:conflict_list", "POST", ""):          (302, 405, NA,  405, 405, 405),
+    ("entities:conflict_explain", "POST", ""):       (302, 403, NA,  302, 302, 302),
+    ("entities:conflict_explain", "GET", ""):        (302, 405, NA,  405, 405, 405),
+    ("entities:conflict_reopen", "POST", ""):        (302, 403, NA,  302, 302, 302),
+    ("entities:conflict_reopen", "GET", ""):         (302, 405, NA,  405, 405, 405),
+    ("entities:coverage", "GET", ""):                (302, 403, NA,  200, 200, 200),
+    ("entities:coverage", "POST", ""):               (302, 405, NA,  405, 405, 405),
+    ("entities:coverage_charts", "GET", ""):         (302, 403, NA,  200, 200, 200),
+    ("entities:coverage_charts", "POST", ""):        (302, 405, NA,  405, 405, 405),
+    ("entities:gaps", "GET", ""):                    (302, 403, NA,  200, 200, 200),
+    ("entities:gaps", "POST", ""):                   (302, 405, NA,  405, 405, 405),
+    ("entities:coverage_export", "GET", "csv"):      (302, 403, NA,  200, 200, 200),
+    ("entities:coverage_export", "GET", "json"):     (302, 403, NA,  200, 200, 200),
+    ("entities:coverage_export", "POST", "csv"):     (302, 405, NA,  405, 405, 405),
+    ("entities:entity_list", "GET", ""):             (302, 403, NA,  200, 200, 200),
+    ("entities:entity_list", "POST", ""):            (302, 405, NA,  405, 405, 405),
+    ("entities:entity_review", "GET", ""):           (302, 403, NA,  200, 200, 200),
+    ("entities:entity_review", "POST", ""):          (302, 405, NA,  405, 405, 405),
+    ("entities:entity", "GET", ""):                  (302, 403, NA,  200, 200, 200),
+    ("entities:entity", "POST", ""):                 (302, 405, NA,  405, 405, 405),
+    ("entities:entity_edit", "GET", ""):             (302, 403, NA,  403, 200, 200),
+    ("entities:entity_edit", "POST", ""):            (302, 403, NA,  403, 302, 302),
+    ("entities:entity_split", "GET", ""):            (302, 403, NA,  403, 200, 200),
+    ("entities:entity_split", "POST", ""):           (302, 403, NA,  403, 302, 302),
+    ("entities:entity_confirm", "POST", ""):         (302, 403, NA,  403, 302, 302),
+    ("entities:entity_confirm", "GET", ""):          (302, 405, NA,  405, 405, 405),
+    ("entities:entity_merge", "POST", ""):           (302, 403, NA,  403, 302, 302),
+    ("entities:entity_merge", "GET", ""):            (302, 405, NA,  405, 405, 405),
+    ("entities:alias_add", "POST", ""):              (302, 403, NA,  403, 302, 302),
+    ("entities:alias_add", "GET", ""):               (302, 405, NA,  405, 405, 405),
+    ("entities:alias_remove", "POST", ""):           (302, 403, NA,  403, 302, 302),
+    ("entities:alias_remove", "GET", ""):            (302, 405, NA,  405, 405, 405),
+    ("entities:curation_revert", "POST", ""):        (302, 403, NA,  403, 302, 302),
+    ("entities:curation_revert", "GET", ""):         (302, 405, NA,  405, 405, 405),
+    ("entities:search", "GET", ""):                  (302, 200, NA,  200, 200, 200),
+    ("entities:search", "POST", ""):                 (302, 405, NA,  405, 405, 405),
 }  # fmt: skip
 
 # Rows where the code disagrees with the table (strict: the day it is fixed, the test says so).
@@ -159,6 +221,7 @@ BODY = (
     "Касым-Жомарт Токаев сказал, что Казахстан вложит 7,4 млрд долларов.\n\n"
     "Переговоры прошли в Пекине с компанией Sinopec."
 )
+BODY_A2 = "Қасым-Жомарт Тоқаев Пекинде 7 млрд доллар туралы айтты."
 # A faithful Kazakh translation of A (no quality-check error), with straight quotes in the
 # last paragraph: a `punctuation` warning, the finding the reviewer accepts.
 TRANSLATION_A = [
@@ -179,9 +242,23 @@ class World:
     figures: dict[str, Figure] = field(default_factory=dict)
     first_versions: dict[str, int] = field(default_factory=dict)
     versions: dict[str, list[int]] = field(default_factory=dict)
+    # Issue 6: "A2" (in A's story) and "C" (a story of its own), neither translated by the
+    # translator; stories "s" (A, A2) and "other" (C); an "open" and an "explained" conflict;
+    # "P" (proposed, one alias, one mention), "K" (confirmed, same type), "P2" (confirmed by the
+    # editor: its record is the one undone).
+    more: dict[str, Article] = field(default_factory=dict)
+    stories: dict[str, Story] = field(default_factory=dict)
+    conflicts: dict[str, FigureConflict] = field(default_factory=dict)
+    kb: dict[str, Entity] = field(default_factory=dict)
+    alias: Alias | None = None
+    mention_p: Mention | None = None
+    curation: EntityCuration | None = None
 
     def article(self, which: str) -> Article:
         return Article.objects.get(pk=(self.a if which == "A" else self.b).pk)
+
+
+NAMES = ("name_kk", "name_ru", "name_en")
 
 
 def _span(model, article: Article, words: str, **fields):
@@ -242,13 +319,70 @@ def world(editor, reviewer, translator, admin_user_) -> World:
         article=a,
         kind=Notification.Kind.ASSIGNED,
     )
+    _coverage_world(world, editor=editor, reviewer=reviewer)
     return world
+
+
+def _conflict(a: Article, b: Article, value_b: Decimal, **fields) -> FigureConflict:
+    """A conflict between the 7.4 bn of ``a`` and ``value_b`` in ``b``, as detection stores it."""
+    (first, value_1), (second, value_2) = sorted(
+        [(a, Decimal(7400000000)), (b, value_b)], key=lambda side: side[0].pk
+    )
+    return FigureConflict.objects.create(
+        fingerprint=conflict_fingerprint(
+            article_a=first.pk, article_b=second.pk, kind="money", unit="USD",
+            value_a=value_1, value_b=value_2,
+        ),
+        kind="money", unit="USD", article_a=first, article_b=second,
+        value_a=value_1, value_b=value_2, text_a=f"{value_1} USD", text_b=f"{value_2} USD",
+        **fields,
+    )  # fmt: skip
+
+
+def _coverage_world(world: World, *, editor, reviewer) -> None:
+    a = world.a
+    a2 = ArticleFactory(language="kk", title="Тоқаев Пекинде", body=BODY_A2)
+    c = ArticleFactory(language="ru", title="Сенат принял бюджет", body="Сенат принял бюджет.")
+    world.more = {"A2": a2, "C": c}
+    story = story_article_move(article=a, target=None, user=editor)
+    story_article_move(article=a2, target=story, user=editor)
+    world.stories = {
+        "s": story,
+        "other": story_article_move(article=c, target=None, user=editor),
+    }
+    world.conflicts = {
+        "open": _conflict(a, a2, Decimal(7000000000), story=story),
+        "explained": _conflict(
+            a, world.b, Decimal(9000000000), status=FigureConflict.Status.EXPLAINED,
+            explanation="Two different projects.", explained_by=reviewer,
+            explained_at=timezone.now(),
+        ),
+    }  # fmt: skip
+    proposed = Entity.objects.create(type="PER", name_ru="Токаев", status="proposed")
+    world.kb = {
+        "P": proposed,
+        "K": Entity.objects.create(
+            type="PER", name_ru="Касым-Жомарт Токаев", name_kk="Қасым-Жомарт Тоқаев",
+            status="confirmed",
+        ),
+        "P2": Entity.objects.create(type="ORG", name_ru="Синопек", status="proposed"),
+    }  # fmt: skip
+    world.alias = entity_services.alias_add(entity=proposed, text="Токаев", language="ru")
+    world.mention_p = _span(
+        Mention, a2, "Қасым-Жомарт Тоқаев", type="PER", method="", confidence=0.7,
+        entity=proposed,
+    )  # fmt: skip
+    world.curation = entity_confirm(entity=world.kb["P2"], user=editor)
+
+
+ENTITY_STATE = ("id", "type", "status", "merged_into_id", *NAMES, "description", "wikidata_id")
 
 
 def _snapshot(world: World) -> dict[str, object]:
     """Everything a request of the matrix could write."""
     a, b = world.article("A"), world.article("B")
     mention = Mention.objects.get(pk=world.mentions["A"].pk)
+    mention_p = Mention.objects.get(pk=world.mention_p.pk)
     return {
         "a": (a.version, a.status, a.assignee_id, a.extraction_state),
         "b": (b.version, b.status, b.assignee_id, b.extraction_state),
@@ -257,7 +391,7 @@ def _snapshot(world: World) -> dict[str, object]:
         "decisions": SpanDecision.objects.count(),
         "mention_a": (mention.review_status, mention.type, mention.entity_id),
         "mentions": Mention.objects.count(),
-        "entities": Entity.objects.count(),
+        "entities": sorted(Entity.objects.values_list(*ENTITY_STATE)),
         "presence": EditingPresence.objects.count(),
         "unread": Notification.objects.filter(read_at__isnull=True).count(),
         "preferences": UserPreference.objects.count(),
@@ -269,6 +403,22 @@ def _snapshot(world: World) -> dict[str, object]:
         ),
         "overrides": QAOverride.objects.count(),
         "memory": TranslationMemoryEntry.objects.count(),
+        # Issue 6: stories, conflicting figures, the knowledge base and its change record.
+        "stories": sorted(
+            Story.objects.values_list("id", "title", "title_edited", "confirmed_by_id")
+        ),
+        "memberships": sorted(StoryArticle.objects.values_list("article_id", "story_id", "pinned")),
+        "story_decisions": StoryDecision.objects.count(),
+        "separations": StorySeparation.objects.count(),
+        "conflicts": sorted(
+            FigureConflict.objects.values_list("id", "status", "explanation", "explained_by_id")
+        ),
+        "aliases": sorted(Alias.objects.values_list("id", "entity_id", "key", "kind")),
+        "mention_p": (mention_p.entity_id, mention_p.type, mention_p.review_status),
+        "curations": EntityCuration.objects.count(),
+        "undone": sorted(
+            EntityCuration.objects.filter(reverted_at__isnull=False).values_list("id", flat=True)
+        ),
     }
 
 
@@ -454,9 +604,44 @@ def _qa_withdraw(world: World, which: str) -> tuple[str, dict]:
     return path, {}
 
 
+def _on(name: str, pk: Callable[[World], int], data: Callable[[World], dict] | None = None):
+    """A row about an object of the world that is the same whoever asks (no article B)."""
+
+    def build(world: World, which: str) -> tuple[str, dict]:
+        return reverse(name, args=[pk(world)]), (data(world) if data else {})
+
+    return build
+
+
+def _story(name: str, data: Callable[[World], dict] | None = None):
+    return _on(name, lambda w: w.stories["s"].pk, data)
+
+
+def _entity(name: str, data: Callable[[World], dict] | None = None):
+    return _on(name, lambda w: w.kb["P"].pk, data)
+
+
+def _export(fmt: str):
+    return lambda world, which: (reverse("entities:coverage_export", args=[fmt]), {})
+
+
+def _alias_remove(world: World, which: str) -> tuple[str, dict]:
+    return reverse("entities:alias_remove", args=[world.kb["P"].pk, world.alias.pk]), {}
+
+
+def _entity_edit_data(world: World) -> dict:
+    return {"name_kk": "Тоқаев", "name_ru": world.kb["P"].name_ru, "reason": "Kazakh name."}
+
+
+def _entity_split_data(world: World) -> dict:
+    return {"type": "PER", "name_kk": "Басқа", "mentions": [world.mention_p.pk]}
+
+
 T = TranslationStatus
 TRANSLATION_STEP = frozenset({"tr_a", "unread"})
 DECISION = frozenset({"decisions", "mention_a"})
+STORY_REGROUPED = frozenset({"stories", "memberships", "story_decisions"})
+CURATED = frozenset({"curations"})
 REQUESTS: dict[tuple[str, str, str], Request] = {
     ("articles:home", "GET", ""): Request(_plain("articles:home")),
     ("articles:home", "POST", ""): Request(_plain("articles:home")),
@@ -557,7 +742,7 @@ REQUESTS: dict[tuple[str, str, str], Request] = {
             "entities:mention_entity_create",
             lambda w, x: {"type": "PER", "name_ru": "Касым-Жомарт Токаев"},
         ),
-        writes=DECISION | {"entities"},
+        writes=DECISION | {"entities", "aliases"},
     ),
     ("entities:mention_entity_create", "GET", ""): Request(
         _on_mention("entities:mention_entity_create")
@@ -667,6 +852,109 @@ REQUESTS: dict[tuple[str, str, str], Request] = {
     ("articles:translation_history", "POST", ""): Request(
         _on_translation("articles:translation_history")
     ),
+    ("entities:story_list", "GET", ""): Request(_plain("entities:story_list")),
+    ("entities:story_list", "POST", ""): Request(_plain("entities:story_list")),
+    ("entities:story", "GET", ""): Request(_story("entities:story")),
+    ("entities:story", "POST", ""): Request(_story("entities:story")),
+    ("entities:story_confirm", "POST", ""): Request(
+        _story("entities:story_confirm"), writes=frozenset({"stories", "story_decisions"})
+    ),
+    ("entities:story_confirm", "GET", ""): Request(_story("entities:story_confirm")),
+    ("entities:story_rename", "POST", ""): Request(
+        _story("entities:story_rename", lambda w: {"title": "New title"}),
+        writes=frozenset({"stories", "story_decisions"}),
+    ),
+    ("entities:story_rename", "GET", ""): Request(_story("entities:story_rename")),
+    # A2 leaves A's story for a new one, and is kept apart from A from then on.
+    ("entities:story_split", "POST", ""): Request(
+        _story("entities:story_split", lambda w: {"articles": [w.more["A2"].pk]}),
+        writes=STORY_REGROUPED | {"separations"},
+    ),
+    ("entities:story_split", "GET", ""): Request(_story("entities:story_split")),
+    ("entities:story_merge", "POST", ""): Request(
+        _story("entities:story_merge", lambda w: {"other": w.stories["other"].pk}),
+        writes=STORY_REGROUPED,
+    ),
+    ("entities:story_merge", "GET", ""): Request(_story("entities:story_merge")),
+    ("entities:story_article_move", "POST", ""): Request(
+        _on_article("entities:story_article_move", lambda w, x: {"target": "new"}),
+        writes=STORY_REGROUPED | {"separations"},
+    ),
+    ("entities:story_article_move", "GET", ""): Request(_on_article("entities:story_article_move")),
+    ("entities:conflict_list", "GET", ""): Request(_plain("entities:conflict_list")),
+    ("entities:conflict_list", "POST", ""): Request(_plain("entities:conflict_list")),
+    ("entities:conflict_explain", "POST", ""): Request(
+        _on(
+            "entities:conflict_explain",
+            lambda w: w.conflicts["open"].pk,
+            lambda w: {"explanation": "The first phase only."},
+        ),
+        writes=frozenset({"conflicts"}),
+    ),
+    ("entities:conflict_explain", "GET", ""): Request(
+        _on("entities:conflict_explain", lambda w: w.conflicts["open"].pk)
+    ),
+    ("entities:conflict_reopen", "POST", ""): Request(
+        _on("entities:conflict_reopen", lambda w: w.conflicts["explained"].pk),
+        writes=frozenset({"conflicts"}),
+    ),
+    ("entities:conflict_reopen", "GET", ""): Request(
+        _on("entities:conflict_reopen", lambda w: w.conflicts["explained"].pk)
+    ),
+    ("entities:coverage", "GET", ""): Request(_plain("entities:coverage")),
+    ("entities:coverage", "POST", ""): Request(_plain("entities:coverage")),
+    ("entities:coverage_charts", "GET", ""): Request(_plain("entities:coverage_charts")),
+    ("entities:coverage_charts", "POST", ""): Request(_plain("entities:coverage_charts")),
+    ("entities:gaps", "GET", ""): Request(_plain("entities:gaps")),
+    ("entities:gaps", "POST", ""): Request(_plain("entities:gaps")),
+    ("entities:coverage_export", "GET", "csv"): Request(_export("csv")),
+    ("entities:coverage_export", "GET", "json"): Request(_export("json")),
+    ("entities:coverage_export", "POST", "csv"): Request(_export("csv")),
+    ("entities:entity_list", "GET", ""): Request(_plain("entities:entity_list")),
+    ("entities:entity_list", "POST", ""): Request(_plain("entities:entity_list")),
+    ("entities:entity_review", "GET", ""): Request(_plain("entities:entity_review")),
+    ("entities:entity_review", "POST", ""): Request(_plain("entities:entity_review")),
+    ("entities:entity", "GET", ""): Request(_entity("entities:entity")),
+    ("entities:entity", "POST", ""): Request(_entity("entities:entity")),
+    # Each change to the knowledge base writes one record (CURATED); a new name is an alias.
+    ("entities:entity_edit", "GET", ""): Request(_entity("entities:entity_edit")),
+    ("entities:entity_edit", "POST", ""): Request(
+        _entity("entities:entity_edit", _entity_edit_data),
+        writes=CURATED | {"entities", "aliases"},
+    ),
+    # The new entity gets its name as an alias, and P's mention.
+    ("entities:entity_split", "GET", ""): Request(_entity("entities:entity_split")),
+    ("entities:entity_split", "POST", ""): Request(
+        _entity("entities:entity_split", _entity_split_data),
+        writes=CURATED | {"entities", "aliases", "mention_p"},
+    ),
+    ("entities:entity_confirm", "POST", ""): Request(
+        _entity("entities:entity_confirm"), writes=CURATED | {"entities"}
+    ),
+    ("entities:entity_confirm", "GET", ""): Request(_entity("entities:entity_confirm")),
+    # P's mention and its alias move to K; P points at K.
+    ("entities:entity_merge", "POST", ""): Request(
+        _entity("entities:entity_merge", lambda w: {"target": w.kb["K"].pk}),
+        writes=CURATED | {"entities", "aliases", "mention_p"},
+    ),
+    ("entities:entity_merge", "GET", ""): Request(_entity("entities:entity_merge")),
+    ("entities:alias_add", "POST", ""): Request(
+        _entity("entities:alias_add", lambda w: {"text": "Жаңа", "kind": "name"}),
+        writes=CURATED | {"aliases"},
+    ),
+    ("entities:alias_add", "GET", ""): Request(_entity("entities:alias_add")),
+    ("entities:alias_remove", "POST", ""): Request(_alias_remove, writes=CURATED | {"aliases"}),
+    ("entities:alias_remove", "GET", ""): Request(_alias_remove),
+    # Undoing P2's confirmation: P2 is proposed again, the record is marked undone.
+    ("entities:curation_revert", "POST", ""): Request(
+        _on("entities:curation_revert", lambda w: w.curation.pk),
+        writes=CURATED | {"entities", "undone"},
+    ),
+    ("entities:curation_revert", "GET", ""): Request(
+        _on("entities:curation_revert", lambda w: w.curation.pk)
+    ),
+    ("entities:search", "GET", ""): Request(_plain("entities:search")),
+    ("entities:search", "POST", ""): Request(_plain("entities:search")),
 }
 
 
@@ -743,6 +1031,8 @@ def test_role_and_view(client, world, key, role, expected) -> None:
         assert not response.url.startswith(reverse("login")), response.url
     if response.status_code in (200, 302) and user is not None:
         assert written == request.writes, (before, after)
+        if "curations" in request.writes:  # one change to the knowledge base, one record
+            assert after["curations"] == before["curations"] + 1
     else:
         assert written == set(), (before, after)  # refused: nothing was written
     if key[0] == "articles:language" and method == "POST":
