@@ -9,7 +9,7 @@ PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/kzeditor
 REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: install run demo test test-sqlite test-postgres lint format bench messages screenshots clean
+.PHONY: install run demo test test-sqlite test-postgres lint format bench bench-coverage messages screenshots clean
 
 $(PY):
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
@@ -62,12 +62,15 @@ format: install
 bench: install  ## benchmarks, printing their figures
 	$(PY) benchmarks/run.py
 
+bench-coverage: install  ## coverage, entity, story and search pages at 100k articles / 2M mentions (PostgreSQL)
+	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/kzeditor_bench} $(PY) benchmarks/run.py coverage
+
 messages: install  ## re-extract UI strings into locale/*/LC_MESSAGES/*.po (needs GNU gettext)
 	$(PY) manage.py makemessages -l kk -l ru -l en --no-obsolete --ignore=.venv --ignore=var --ignore=benchmarks
 	$(PY) manage.py makemessages -d djangojs -l kk -l ru -l en --no-obsolete --ignore=.venv --ignore=var --ignore=var/staticfiles
 
 screenshots: install  ## regenerate docs/screenshots/ with headless Chromium
-	KZEDITOR_SCREENSHOTS_DIR=docs/screenshots $(PY) -m pytest -q -m "not integration" articles/tests/test_screenshots.py articles/tests/test_translation_browser.py
+	KZEDITOR_SCREENSHOTS_DIR=docs/screenshots $(PY) -m pytest -q -m "not integration" articles/tests/test_screenshots.py articles/tests/test_translation_browser.py entities/tests/test_coverage_browser.py
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3* var/staticfiles
