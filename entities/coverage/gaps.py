@@ -23,16 +23,13 @@ from articles.selectors import articles_visible_to
 from articles.translations.selectors import translations_visible_to
 from entities.coverage.periods import CoverageFilters
 from entities.coverage.selectors import (
-    ENTITY_COLUMNS,
     FINISHED_TRANSLATION,
     Header,
     articles_list_url,
     coverage_rows,
-    entity_label,
-    entity_url,
+    entity_headers,
     stories_in_period,
 )
-from entities.models import EntityType
 from entities.stories.models import Story, StoryArticle
 
 DESK_LANGUAGES = ("kk", "ru")
@@ -171,13 +168,14 @@ def entities_in_one_language(
     limit: int = 20,
 ) -> list[OneLanguageEntity]:
     """Entities with at least ``min_texts`` texts in one language of the pair over the period
-    and at most 1/``dominance`` of that in the other: one query."""
+    and at most 1/``dominance`` of that in the other: two queries (the counts, grouped by
+    entity id alone, then the names of the entities found)."""
     first, second = languages
     in_first, in_second = Q(language=first), Q(language=second)
-    rows = (
+    rows = list(
         coverage_rows(filters.but(language=""))
         .filter(language__in=languages)
-        .values("entity_id", *ENTITY_COLUMNS)
+        .values("entity_id")
         .annotate(
             texts_a=Count("entity", filter=in_first),
             texts_b=Count("entity", filter=in_second),
@@ -190,18 +188,15 @@ def entities_in_one_language(
         )
         .order_by(Greatest("texts_a", "texts_b").desc(), "entity_id")[:limit]
     )
+    headers = entity_headers(row["entity_id"] for row in rows) if rows else {}
     found = []
     for row in rows:
+        if row["entity_id"] not in headers:
+            continue  # deleted since it was counted
         covered, missing = (first, second) if row["texts_a"] >= row["texts_b"] else (second, first)
         found.append(
             OneLanguageEntity(
-                header=Header(
-                    key=str(row["entity_id"]),
-                    label=entity_label(row),
-                    url=entity_url(row["entity_id"]),
-                    kind=row["entity__type"],
-                    title=str(EntityType(row["entity__type"]).label),
-                ),
+                header=headers[row["entity_id"]],
                 texts={first: row["texts_a"], second: row["texts_b"]},
                 mentions={first: row["mentions_a"] or 0, second: row["mentions_b"] or 0},
                 covered=covered,

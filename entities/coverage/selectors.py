@@ -1,7 +1,11 @@
 """Coverage reads: the matrices (entity or story × language, source or period), the timelines
 and bars of the charts. Everything aggregates ``EntityCoverage`` (one row per text and entity),
-never the mentions; a matrix is two queries (the top rows with LIMIT, then their cells), plus
-one index-only MIN/MAX when an "all time" period needs its dates.
+never the mentions. An entity matrix is three queries: the top rows with LIMIT, then their
+cells grouped by (entity, column) alone, then the names of those few entities (and of the
+sources, for the source columns); plus one index-only MIN/MAX when an "all time" period needs
+its dates. Grouping by the ids alone matters: on 100,000 articles the top 20 entities of all
+time have 180,000 coverage rows; joined to the entities and grouped by their names as well,
+they were sorted on disk (420 ms), where grouped by ids they fit a 60-row hash (60 ms).
 
 Counts: "texts" is the number of articles and translations (each in its own language) that
 mention the entity; "mentions" sums their mentions. Story rows count a story's articles by
@@ -11,10 +15,12 @@ still being worked on are shown apart (``Cell.pending``)."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from urllib.parse import urlencode
 
+from django.db import connections
 from django.db.models import Count, DateField, F, Max, Min, Q, QuerySet, Sum, Value
 from django.db.models.functions import Trunc
 from django.urls import reverse
@@ -22,7 +28,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from articles.models import Language, Translation, TranslationStatus
+from articles.models import Language, Source, Translation, TranslationStatus
 from entities.coverage.charts import Chart, Series
 from entities.coverage.models import EntityCoverage
 from entities.coverage.periods import (
@@ -152,7 +158,7 @@ def entity_url(entity_id: int) -> str:
     return reverse("entities:entity", args=[entity_id])
 
 
-def entity_label(values: dict, prefix: str = "entity__") -> str:
+def entity_label(values: dict, prefix: str = "") -> str:
     """An entity's name in the interface language, from ``values()`` columns."""
     entity = Entity(
         name_kk=values[f"{prefix}name_kk"],
@@ -162,7 +168,28 @@ def entity_label(values: dict, prefix: str = "entity__") -> str:
     return entity.name_in((get_language() or "en")[:2])
 
 
-ENTITY_COLUMNS = ("entity__type", "entity__name_kk", "entity__name_ru", "entity__name_en")
+ENTITY_COLUMNS = ("type", "name_kk", "name_ru", "name_en")
+
+
+def entity_headers(entity_ids: Iterable[int]) -> dict[int, Header]:
+    """Row headers of these entities (name in the interface language, type, link): one query
+    by primary key, made after the counts were grouped by entity id alone."""
+    return {
+        values["pk"]: Header(
+            key=str(values["pk"]),
+            label=entity_label(values),
+            url=entity_url(values["pk"]),
+            kind=values["type"],
+            title=str(EntityType(values["type"]).label),
+        )
+        for values in Entity.objects.filter(pk__in=list(entity_ids)).values("pk", *ENTITY_COLUMNS)
+    }
+
+
+def source_names(source_ids: Iterable[int | None]) -> dict[int, str]:
+    """source id → name, one query (none when there is no source to name)."""
+    ids = [pk for pk in source_ids if pk is not None]
+    return dict(Source.objects.filter(pk__in=ids).values_list("pk", "name")) if ids else {}
 
 
 # -- the rows a question reads -------------------------------------------------------------
@@ -190,15 +217,6 @@ def coverage_rows(filters: CoverageFilters) -> QuerySet[EntityCoverage]:
 def _measure(filters: CoverageFilters):
     """Per entity: the texts (one row each) or the mentions."""
     return Sum("mentions") if filters.measure == MENTIONS else Count("entity")
-
-
-def _texts_measure(filters: CoverageFilters):
-    """Across entities: a text mentioning three entities has three rows but counts once."""
-    if filters.measure == MENTIONS or filters.entity_id:
-        return _measure(filters)
-    return Count("article_id", distinct=True, filter=Q(translation__isnull=True)) + Count(
-        "translation_id", distinct=True
-    )
 
 
 def _bucket_expression(granularity: str):
@@ -326,24 +344,13 @@ def _entity_matrix(key: str, title: str, columns: str, filters: CoverageFilters)
             matrix.columns = _language_columns(filters)
         return matrix
     ids = [row["entity_id"] for row in top]
-    extra = ("source__name",) if columns == "source" else ()
-    cells = (
-        base.filter(entity_id__in=ids)
-        .values("entity_id", *ENTITY_COLUMNS, *extra, column=column)
-        .annotate(n=measure)
-        .order_by()
-    )
+    # Grouped by the ids alone (the index has them); the names are read for these rows only.
+    cells = base.filter(entity_id__in=ids).values("entity_id", column=column).annotate(n=measure)
     counts: dict[int, dict] = defaultdict(lambda: defaultdict(int))
-    entities: dict[int, dict] = {}
-    source_names: dict = {}
-    for cell in cells:
-        value = cell["column"]
-        if columns == "period":
-            value = _as_date(value)
-        elif columns == "source":
-            source_names[value] = cell["source__name"]
+    for cell in cells.order_by():
+        value = _as_date(cell["column"]) if columns == "period" else cell["column"]
         counts[cell["entity_id"]][value] += cell["n"] or 0
-        entities[cell["entity_id"]] = cell
+    headers = entity_headers(ids)
 
     # The columns, and for each: its key in ``counts`` and the link filters of its cells.
     column_specs: list[tuple[Header, list, dict]] = []
@@ -351,7 +358,8 @@ def _entity_matrix(key: str, title: str, columns: str, filters: CoverageFilters)
         for header in _language_columns(filters):
             column_specs.append((header, [header.key], {"language": header.key}))
     elif columns == "source":
-        column_specs = _source_columns(counts, source_names, filters)
+        names = source_names({s for by_source in counts.values() for s in by_source})
+        column_specs = _source_columns(counts, names, filters)
     else:
         days = buckets(*span, matrix.granularity)
         for header, first, last in _bucket_headers(days, matrix.granularity, filters):
@@ -370,7 +378,8 @@ def _entity_matrix(key: str, title: str, columns: str, filters: CoverageFilters)
     }
     for top_row in top:
         entity_id = top_row["entity_id"]
-        values = entities[entity_id]
+        if entity_id not in headers:
+            continue  # deleted since it was counted
         row_cells = []
         for _header, keys, link in column_specs:
             count = sum(counts[entity_id].get(k, 0) for k in keys)
@@ -379,17 +388,7 @@ def _entity_matrix(key: str, title: str, columns: str, filters: CoverageFilters)
                 url = articles_list_url(entity_id=entity_id, **{**link_defaults, **link})
             row_cells.append(Cell(count=count, url=url))
         matrix.rows.append(
-            MatrixRow(
-                header=Header(
-                    key=str(entity_id),
-                    label=entity_label(values),
-                    url=entity_url(entity_id),
-                    kind=values["entity__type"],
-                    title=str(EntityType(values["entity__type"]).label),
-                ),
-                cells=row_cells,
-                total=top_row["total"] or 0,
-            )
+            MatrixRow(header=headers[entity_id], cells=row_cells, total=top_row["total"] or 0)
         )
     return matrix
 
@@ -546,25 +545,34 @@ def _timeline_range(period: str, until: date) -> tuple[date, date]:
     return first, until
 
 
-def _period_chart(
-    filters: CoverageFilters, series_key: str, title: str
-) -> tuple[Chart, dict, list[date]]:
-    """A chart's buckets over the filters' period, and the counts by series key and bucket
-    from one query. ``series_key`` is "language" or "entity_id"."""
+def _period_axis(filters: CoverageFilters, title: str) -> tuple[Chart, list[date], str]:
+    """A chart with the buckets of the filters' period as its labels: (chart, the buckets'
+    first days, the granularity used). No buckets when there are no rows."""
     chart = Chart(title=title, labels=[], unit=_measure_unit(filters))
     span = resolved_range(filters)
     if span is None:
-        return chart, {}, []
+        return chart, [], ""
     granularity = fitting_granularity(*span, filters.granularity)
     days = buckets(*span, granularity)
     chart.labels = [bucket_label(day, granularity) for day in days]
     chart.label_title = str(GRANULARITIES[granularity])
-    measure = _measure(filters) if series_key == "entity_id" else _texts_measure(filters)
+    return chart, days, granularity
+
+
+def _period_chart(
+    filters: CoverageFilters, series_key: str, title: str
+) -> tuple[Chart, dict, list[date]]:
+    """A chart's buckets over the filters' period, and the counts by series key and bucket
+    from one query, each coverage row counting once: ``series_key`` "entity_id", or
+    "language" for one entity (``filters.entity_id``)."""
+    chart, days, granularity = _period_axis(filters, title)
+    if not days:
+        return chart, {}, []
     rows = (
         coverage_rows(filters)
         .filter(published_on__isnull=False)
         .values(series_key, bucket=_bucket_expression(granularity))
-        .annotate(n=measure)
+        .annotate(n=_measure(filters))
         .order_by()
     )
     counts: dict = defaultdict(lambda: defaultdict(int))
@@ -577,16 +585,79 @@ def _measure_unit(filters: CoverageFilters) -> str:
     return _("mentions") if filters.measure == MENTIONS else _("texts")
 
 
-def language_timeline(*, filters: CoverageFilters, title: str = "") -> Chart:
-    """Counts over time (buckets of ``filters.granularity``), one series per language."""
-    chart, counts, days = _period_chart(
-        filters, "language", title or _("Coverage over time by language")
+@dataclass
+class TextCounts:
+    """Counts across entities, where a text naming three entities (three coverage rows)
+    counts once: by language and day, and by source and language."""
+
+    by_day: dict[str, dict[date, int]]  # language → day → count
+    by_source: dict[int | None, dict[str, int]]  # source id → language → count
+
+
+def _as_day(value) -> date:
+    return date.fromisoformat(value) if isinstance(value, str) else _as_date(value)
+
+
+def text_counts(*, filters: CoverageFilters) -> TextCounts:
+    """The texts (or mentions) of the filters' rows by language and day and by source and
+    language: one query, one pass over the rows. The rows are first reduced to one per text
+    (for mentions: summed by day, language and source), then counted both ways.
+
+    ``COUNT(DISTINCT article)`` per group instead sorted all the period's rows once per
+    chart, on disk: 1.7 s for the two charts of all time on 100,000 articles, against 0.45 s.
+    Below that needs one marked row per text (a schema change), not a better query."""
+    rows = coverage_rows(filters).order_by()
+    if filters.measure == MENTIONS:
+        columns = ("published_on", "language", "source_id", "n")
+        per_text = rows.values(*columns[:3]).annotate(n=Sum("mentions"))
+        total = "SUM(n)"
+    else:
+        columns = ("published_on", "language", "source_id", "article_id", "translation_id")
+        per_text = rows.values(*columns).distinct()
+        total = "COUNT(*)"
+    db = connections[per_text.db]
+    inner, params = per_text.query.sql_with_params()
+    names = ", ".join(db.ops.quote_name(c) for c in columns)
+    # Django's SQL for the rows (values as parameters), quoted names and a constant: no input.
+    sql = (
+        f"WITH texts ({names}) AS ({inner}) "  # noqa: S608
+        f"SELECT published_on, language, NULL, {total} FROM texts "
+        "WHERE published_on IS NOT NULL GROUP BY published_on, language "
+        f"UNION ALL SELECT NULL, language, source_id, {total} FROM texts "
+        "GROUP BY language, source_id"
     )
+    counts = TextCounts(by_day=defaultdict(dict), by_source=defaultdict(dict))
+    with db.cursor() as cursor:
+        cursor.execute(sql, params)
+        for day, language, source_id, n in cursor.fetchall():
+            if day is not None:
+                counts.by_day[language][_as_day(day)] = int(n or 0)
+            else:
+                counts.by_source[source_id][language] = int(n or 0)
+    return counts
+
+
+def language_timeline(
+    *, filters: CoverageFilters, title: str = "", counts: TextCounts | None = None
+) -> Chart:
+    """Counts over time (buckets of ``filters.granularity``), one series per language. Across
+    entities each text counts once (``text_counts``, or ``counts`` already read with these
+    filters); for one entity (``filters.entity_id``) its rows are its texts."""
+    title = title or _("Coverage over time by language")
+    if filters.entity_id:
+        chart, by_language, days = _period_chart(filters, "language", title)
+    else:
+        chart, days, granularity = _period_axis(filters, title)
+        by_language = defaultdict(lambda: defaultdict(int))
+        if days:
+            for language, by_day in (counts or text_counts(filters=filters)).by_day.items():
+                for day, n in by_day.items():
+                    by_language[language][bucket_start(day, granularity)] += n
     if not days:
         return chart
     languages = [filters.language] if filters.language else list(LANGUAGES)
     for code in languages:
-        values = [counts.get(code, {}).get(day, 0) for day in days]
+        values = [by_language.get(code, {}).get(day, 0) for day in days]
         url = articles_list_url(
             entity_id=filters.entity_id,
             language=code,
@@ -634,26 +705,38 @@ def top_entities_timeline(
     return chart
 
 
-def source_bars(*, filters: CoverageFilters, limit: int = 12) -> Chart:
+def source_bars(
+    *, filters: CoverageFilters, limit: int = 12, counts: TextCounts | None = None
+) -> Chart:
     """Coverage by source: the ``limit`` biggest sources of the period, a bar per language.
-    Texts are counted once each, whatever the number of entities they mention."""
-    measure = _texts_measure(filters)
-    rows = (
-        coverage_rows(filters)
-        .values("source_id", "source__name", "language")
-        .annotate(n=measure)
-        .order_by()
-    )
-    counts: dict = defaultdict(lambda: defaultdict(int))
-    names: dict = {}
-    for row in rows:
-        counts[row["source_id"]][row["language"]] += row["n"] or 0
-        names[row["source_id"]] = row["source__name"] or _("No source")
-    order = sorted(counts, key=lambda s: (-sum(counts[s].values()), str(names[s])))[:limit]
+    Texts are counted once each, whatever the number of entities they mention
+    (``text_counts``, or ``counts`` already read with these filters, then the sources' names:
+    one or two queries). For one entity (``filters.entity_id``) its rows are its texts: one
+    query, joined to the few sources it has."""
+    by_source: dict = defaultdict(dict)
+    if filters.entity_id:
+        names: dict = {}
+        rows = (
+            coverage_rows(filters)
+            .values("source_id", "source__name", "language")
+            .annotate(n=_measure(filters))
+            .order_by()
+        )
+        for row in rows:
+            by_source[row["source_id"]][row["language"]] = row["n"] or 0
+            names[row["source_id"]] = row["source__name"]
+    else:
+        by_source = (counts or text_counts(filters=filters)).by_source
+        names = source_names(by_source)
+
+    def label(source_id: int | None) -> str:
+        return str(names.get(source_id) or _("No source"))
+
+    order = sorted(by_source, key=lambda s: (-sum(by_source[s].values()), label(s)))[:limit]
     chart = Chart(
         title=_("Coverage by source"),
         label_title=_("Source"),
-        labels=[str(names[s]) for s in order],
+        labels=[label(s) for s in order],
         unit=_measure_unit(filters),
     )
     languages = [filters.language] if filters.language else list(LANGUAGES)
@@ -661,7 +744,7 @@ def source_bars(*, filters: CoverageFilters, limit: int = 12) -> Chart:
         chart.series.append(
             Series(
                 name=str(Language(code).label),
-                values=[counts[s].get(code, 0) for s in order],
+                values=[by_source[s].get(code, 0) for s in order],
                 url=articles_list_url(
                     entity_id=filters.entity_id,
                     language=code,

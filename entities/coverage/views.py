@@ -105,8 +105,15 @@ def coverage_charts(request: HttpRequest) -> HttpResponse:
         )
     else:
         followed = selectors.top_entities_timeline(filters=filters, entities=choices)
-    bars = selectors.source_bars(filters=filters.but(entity_id=entity.pk if entity else None))
-    languages = selectors.language_timeline(filters=filters.but(entity_id=None))
+    # The texts of every entity, counted once each, feed both the timeline by language and
+    # (unless one entity is followed) the source bars: one pass over the period's rows.
+    across = filters.but(entity_id=None)
+    counts = selectors.text_counts(filters=across)
+    if entity is not None:
+        bars = selectors.source_bars(filters=filters.but(entity_id=entity.pk))
+    else:
+        bars = selectors.source_bars(filters=across, counts=counts)
+    languages = selectors.language_timeline(filters=across, counts=counts)
     return render(
         request,
         "entities/coverage/charts.html",

@@ -16,6 +16,7 @@ from django.db.models import (
     Case,
     Count,
     F,
+    Func,
     IntegerField,
     OuterRef,
     Q,
@@ -430,17 +431,19 @@ def coverage_counts(*, entity_ids: Iterable[int]) -> dict[int, tuple[int, int]]:
 # -- the review queue ------------------------------------------------------------------------
 
 
-def _texts_count() -> Coalesce:
+def _texts_count() -> Subquery:
     """The number of texts mentioning the entity: a correlated count that PostgreSQL answers
-    from the coverage rows' ``(entity, published_on)`` index alone (no heap fetch)."""
+    from the coverage rows' ``(entity, published_on)`` index alone (no heap fetch). A bare
+    ``COUNT(*)`` (always one row, 0 for none) rather than an aggregate grouped by entity: for
+    the 14,000 proposals of the review queue the grouped form costs twice as much, and its
+    cost estimate crosses PostgreSQL's JIT threshold (another 15 ms of compiling)."""
     count = (
         EntityCoverage.objects.filter(entity_id=OuterRef("pk"))
         .order_by()
-        .values("entity_id")
-        .annotate(n=Count("*"))
+        .annotate(n=Func(template="COUNT(*)", output_field=IntegerField()))
         .values("n")
     )
-    return Coalesce(Subquery(count, output_field=IntegerField()), 0)
+    return Subquery(count, output_field=IntegerField())
 
 
 def proposed_entities(*, entity_type: str = "") -> QuerySet[Entity]:

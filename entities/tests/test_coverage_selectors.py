@@ -344,13 +344,15 @@ def _stories(count: int) -> None:
 @pytest.mark.parametrize(
     ("rows", "columns", "expected"),
     [
-        ("entity", "language", 2),
-        ("entity", "source", 2),
-        ("entity", "week", 2),
+        # The top rows, their cells (grouped by ids alone), the entities' names; the source
+        # columns also read the sources' names.
+        ("entity", "language", 3),
+        ("entity", "source", 4),
+        ("entity", "week", 3),
         ("story", "language", 2),
     ],
 )
-def test_a_matrix_is_two_queries_whatever_its_size(
+def test_a_matrix_costs_the_same_queries_whatever_its_size(
     rows, columns, expected, django_assert_num_queries
 ):
     for count in (3, 15):
@@ -364,7 +366,7 @@ def test_a_matrix_is_two_queries_whatever_its_size(
 
 def test_an_all_time_period_matrix_adds_one_min_max_query(django_assert_num_queries):
     _entities_with_rows(3)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         coverage_matrix(rows="entity", columns="month", filters=CoverageFilters())
 
 
@@ -428,6 +430,51 @@ def test_top_entities_timeline_and_source_bars_count_each_text_once():
     alpha_only = selectors.source_bars(filters=filters.but(entity_id=alpha.pk))
     assert [s.values for s in alpha_only.series] == [[0, 1], [2, 0], [0, 0]]
     assert [e.pk for e in selectors.top_entities(filters=filters)] == [alpha.pk, beta.pk]
+
+
+def test_text_counts_count_each_text_once_by_day_and_by_source(django_assert_num_queries):
+    paper, agency = SourceFactory(name="Paper"), SourceFactory(name="Agency")
+    alpha, beta, place = make_entity("Alpha"), make_entity("Beta"), make_entity("Place", "LOC")
+    shared = ArticleFactory(language="kk", source=paper)
+    for entity, mentions in ((alpha, 2), (beta, 1), (place, 4)):  # one text, three entities
+        cover(entity, article=shared, day=date(2025, 9, 1), mentions=mentions)
+    translation = TranslationFactory(article=shared, language="ru")
+    for entity in (alpha, beta):  # its translation: another text, in its own language
+        EntityCoverage.objects.create(
+            article=shared, translation=translation, entity=entity, language="ru",
+            source=paper, published_on=date(2025, 9, 1), mentions=1,
+        )  # fmt: skip
+    cover(alpha, language="ru", source=agency, day=date(2025, 9, 9))
+    cover(beta, language="ru", source=agency, day=None)  # undated: in the bars only
+    cover(alpha, language="kk", source=agency, day=date(2025, 10, 1))  # after the period
+    filters = CoverageFilters(start=date(2025, 9, 1), end=date(2025, 9, 14))
+
+    with django_assert_num_queries(1):
+        counts = selectors.text_counts(filters=CoverageFilters())  # all time
+    assert counts.by_day == {
+        "kk": {date(2025, 9, 1): 1, date(2025, 10, 1): 1},
+        "ru": {date(2025, 9, 1): 1, date(2025, 9, 9): 1},
+    }
+    assert counts.by_source == {paper.pk: {"kk": 1, "ru": 1}, agency.pk: {"ru": 2, "kk": 1}}
+    # The period leaves the undated text out; mentions are summed, not texts counted.
+    mentions = selectors.text_counts(filters=filters.but(measure="mentions"))
+    assert mentions.by_day == {"kk": {date(2025, 9, 1): 7}, "ru": {date(2025, 9, 1): 2, date(2025, 9, 9): 1}}  # fmt: skip
+    assert mentions.by_source == {paper.pk: {"kk": 7, "ru": 2}, agency.pk: {"ru": 1}}
+    # The entity type and the language narrow the rows before the texts are counted.
+    places = selectors.text_counts(filters=filters.but(entity_type="LOC"))
+    assert places.by_source == {paper.pk: {"kk": 1}}
+    assert selectors.text_counts(filters=filters.but(language="ru")).by_day == {
+        "ru": {date(2025, 9, 1): 1, date(2025, 9, 9): 1}
+    }
+
+    # Counts read once feed both charts, which then read no counts themselves.
+    counts = selectors.text_counts(filters=filters)
+    with django_assert_num_queries(0):
+        by_language = selectors.language_timeline(filters=filters, counts=counts)
+    assert [s.values for s in by_language.series] == [[1, 0], [1, 1], [0, 0]]
+    with django_assert_num_queries(1):  # the sources' names
+        bars = selectors.source_bars(filters=filters, counts=counts)
+    assert bars.rows == [("Paper", [1, 1, 0], 2), ("Agency", [0, 1, 0], 1)]
 
 
 # -- periods -----------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from django.urls import reverse
 from conftest import PASSWORD
 from entities.curation import services
 from entities.curation.models import EntityCuration
+from entities.curation.views import REVIEW_PER_PAGE
 from entities.models import Alias, Entity, Mention
 from entities.tests.test_curation_fixtures import (
     cover,
@@ -189,7 +190,8 @@ def test_query_count_does_not_grow_with_rows(client, editor, page, django_assert
 
 
 def test_review_queue_query_count_with_15_proposals_and_candidates(client, editor):
-    """Every proposal on the page with its candidates: still a fixed number of queries."""
+    """Every proposal on the page with its candidates: still a fixed number of queries, on a
+    full page and on the last one."""
     login(client, editor)
     for i in range(15):
         make_entity(ru=f"Сапаров{i}")
@@ -197,10 +199,13 @@ def test_review_queue_query_count_with_15_proposals_and_candidates(client, edito
         cover(make_article("Мәтін."), proposed)
     url = reverse("entities:entity_review")
     client.get(url)
-    with CaptureQueriesContext(connection) as captured:
-        html = client.get(url).content.decode()
-    assert html.count("is an inflected form of") == 15
-    assert len(captured) <= 14
+    shown = []
+    for page in (1, 2):
+        with CaptureQueriesContext(connection) as captured:
+            html = client.get(url, {"page": page}).content.decode()
+        shown.append(html.count("is an inflected form of"))
+        assert len(captured) <= 14
+    assert shown == [REVIEW_PER_PAGE, 15 - REVIEW_PER_PAGE]
 
 
 # -- the entity list ---------------------------------------------------------------------------
