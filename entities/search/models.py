@@ -1,5 +1,16 @@
 """The search index: one document per article and per translation, its words reduced to stems
-by the language's own stemmer, so «Тоқаевтың» and «Тоқаев», «Токаевым» and «Токаев» meet."""
+by the language's own stemmer, so «Тоқаевтың» and «Тоқаев», «Токаевым» and «Токаев» meet.
+
+``stems`` holds three lines, each a run of space-separated tokens with a space at both ends:
+the title's stems, the body's stems, and one ``xent<id>`` token per (not rejected) mention of an
+entity, at most ``ENTITY_TOKEN_REPEAT`` per entity. Entities in the same index as words make the
+entity-aware search one index lookup: «Токаев» finds «Тоқаевтың» through ``xent<Tokayev>``.
+
+PostgreSQL: migration 0008 adds a generated ``search_vector`` column (title weight A, entities
+B, body D, ``simple`` configuration over the pre-stemmed tokens, since PostgreSQL has no Kazakh
+configuration) with a GIN index; the column is not a model field (other databases have no
+tsvector) and is read by ``entities.search.selectors`` only. Other databases match
+``" token "`` with LIKE over ``stems`` (a laptop desk of a few thousand texts)."""
 
 from __future__ import annotations
 
@@ -22,7 +33,10 @@ class SearchDocument(models.Model):
         related_name="search_document",
     )
     language = models.CharField(_("language"), max_length=2, choices=Language.choices, blank=True)
-    stems = models.TextField(_("stems"), help_text=_("Stems of the title and body, in order."))
+    stems = models.TextField(
+        _("stems"),
+        help_text=_("Stems of the title and body, in order, then the entities mentioned."),
+    )
     published_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
