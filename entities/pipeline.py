@@ -66,6 +66,7 @@ def span_decided(*, kind: str, article_id: int | None, translation_id: int | Non
     from articles.models import Article, Translation
     from entities.conflicts.services import figure_conflicts_detect
     from entities.coverage.services import coverage_refresh
+    from entities.search.services import search_document_update
 
     if kind == "mention":
         owner = (
@@ -75,6 +76,7 @@ def span_decided(*, kind: str, article_id: int | None, translation_id: int | Non
         )
         if owner is not None:
             _run("coverage", coverage_refresh, owner=owner)
+            _run("search", search_document_update, owner=owner)  # its entity tokens
     elif kind == "figure" and article_id:
         story_id = (
             Article.objects.filter(pk=article_id)

@@ -671,10 +671,17 @@ def language_timeline(
 
 def entity_timeline(*, entity_id: int, period: str = "week") -> Chart:
     """Mentions of one entity over time, one series per language (for the entity page): the
-    last 30 days, 26 weeks or 12 months."""
+    30 days, 26 weeks or 12 months up to its latest dated mention (an entity last covered a
+    year ago still shows its coverage, not an empty window)."""
     if period not in TIMELINE_LENGTH:
         raise ValueError(f"Unknown period {period!r}; expected day, week or month.")
-    start, end = _timeline_range(period, today())
+    latest = (
+        EntityCoverage.objects.filter(entity_id=entity_id, published_on__isnull=False)
+        .order_by("-published_on")
+        .values_list("published_on", flat=True)
+        .first()
+    )
+    start, end = _timeline_range(period, min(latest, today()) if latest else today())
     filters = CoverageFilters(
         start=start, end=end, entity_id=entity_id, granularity=period, measure=MENTIONS
     )

@@ -76,7 +76,15 @@ def _final_target(entity: Entity) -> Entity:
 
 def _after_commit_refresh(entity_ids: Sequence[int]) -> None:
     ids = [pk for pk in dict.fromkeys(entity_ids) if pk]
-    transaction.on_commit(lambda: coverage_services.coverage_refresh_for_entities(entity_ids=ids))
+    transaction.on_commit(lambda: _refresh_for_entities(ids))
+
+
+def _refresh_for_entities(ids: list[int]) -> None:
+    """The coverage rows and the search index follow the mentions that moved."""
+    from entities.search.services import search_documents_refresh_for_entities
+
+    coverage_services.coverage_refresh_for_entities(entity_ids=ids)
+    search_documents_refresh_for_entities(entity_ids=ids)
 
 
 def _log(

@@ -382,7 +382,7 @@ def test_entity_timeline_is_one_series_per_language_over_the_last_weeks(
     cover(person, language="ru", day=now - timedelta(days=7), mentions=2)
     cover(person, language="ru", day=now - timedelta(days=400))  # too old
 
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):  # its latest day, then the counts
         chart = entity_timeline(entity_id=person.pk, period="week")
 
     assert len(chart.labels) == 26
@@ -402,6 +402,18 @@ def test_entity_timeline_is_one_series_per_language_over_the_last_weeks(
     with pytest.raises(ValueError, match="Unknown period"):
         entity_timeline(entity_id=person.pk, period="year")
     assert entity_timeline(entity_id=person.pk + 1000, period="week").is_empty
+
+
+def test_entity_timeline_ends_at_the_latest_coverage_not_at_an_empty_today():
+    person = make_entity("Person")
+    last = today() - timedelta(days=400)
+    cover(person, language="kk", day=last, mentions=4)
+    cover(person, language="kk", day=last - timedelta(days=7), mentions=1)
+
+    chart = entity_timeline(entity_id=person.pk, period="week")
+
+    assert chart.labels[-1] == bucket_label(last - timedelta(days=last.weekday()), "week")
+    assert chart.series[0].values[-2:] == [1, 4]
 
 
 def test_top_entities_timeline_and_source_bars_count_each_text_once():
