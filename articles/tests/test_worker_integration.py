@@ -44,8 +44,19 @@ def test_import_is_extracted_by_a_separate_worker_process(celery_worker_process)
     assert sorted(languages.values()) == ["kk", "kk", "ru"]
     assert set(Article.objects.values_list("extractor_version", flat=True)) == {EXTRACTOR_VERSION}
     assert celery_worker_process.poll() is None
-    # The work was done by the worker process, not in this one.
-    assert worker_log(celery_worker_process).count("succeeded in") == 3
+    # The work was done by the worker process, not in this one. (A task reports success after
+    # the coverage steps that follow "done": search index, coverage rows, story, conflicts.)
+    wait_for(lambda: worker_log(celery_worker_process).count("succeeded in") == 3)
+    # ... which placed the two reports of the visit to China in one story, 000 in another.
+    story_of = {
+        Path(name).name[:3]: story
+        for name, story in Article.objects.values_list(
+            "original_filename", "story_membership__story"
+        )
+    }
+    assert set(story_of) == {"000", "003", "004"}, story_of
+    assert story_of["003"] == story_of["004"]
+    assert story_of["000"] not in {None, story_of["003"]}
     # ... and it linked: Tokayev in all three articles, one entity, written by the worker.
     tokayev = Alias.objects.get(key="токаев").entity
     assert Mention.objects.filter(entity=tokayev).values("article").distinct().count() == 3
