@@ -5,6 +5,7 @@ sync after every migrate (``ArticlesConfig.ready``)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import StrEnum
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -99,6 +100,13 @@ def user_roles(user: AbstractBaseUser | AnonymousUser) -> set[str]:
 
 def has_role(user: AbstractBaseUser | AnonymousUser, role: Role) -> bool:
     return user.is_authenticated and (user.is_superuser or role in user_roles(user))
+
+
+def acts_as(user: AbstractBaseUser | AnonymousUser, roles: Iterable[Role]) -> bool:
+    """Whether the user has one of ``roles`` (an admin acts as every role)."""
+    return user.is_authenticated and (
+        user.is_superuser or any(has_role(user, role) for role in roles)
+    )
 
 
 def sees_all_articles(user: AbstractBaseUser | AnonymousUser) -> bool:

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article, ArticleStatus, Notification
-from articles.roles import Role, has_role, sees_all_articles
+from articles.roles import Role, acts_as, sees_all_articles
 
 
 class WorkflowError(Exception):
@@ -66,34 +66,28 @@ STEPS: dict[str, WorkflowStep] = {
 }  # fmt: skip
 
 
-def _acts_as(user: AbstractBaseUser | AnonymousUser, roles: frozenset[Role]) -> bool:
-    return user.is_authenticated and (
-        user.is_superuser or any(has_role(user, role) for role in roles)
-    )
-
-
 # -- who may do what ---------------------------------------------------------------------------
 
 
 def can_edit_article(user: AbstractBaseUser | AnonymousUser, article: Article) -> bool:
     """Editors and reviewers edit text and metadata; archived articles are read-only;
     translators never edit the source article."""
-    return _acts_as(user, frozenset({Role.EDITOR, Role.REVIEWER})) and (
+    return acts_as(user, frozenset({Role.EDITOR, Role.REVIEWER})) and (
         article.status != ArticleStatus.ARCHIVED
     )
 
 
 def can_review_spans(user: AbstractBaseUser | AnonymousUser) -> bool:
     """Confirm, reject, retype, relink and add mentions."""
-    return _acts_as(user, frozenset({Role.EDITOR, Role.REVIEWER}))
+    return acts_as(user, frozenset({Role.EDITOR, Role.REVIEWER}))
 
 
 def can_create_entities(user: AbstractBaseUser | AnonymousUser) -> bool:
-    return _acts_as(user, frozenset({Role.EDITOR}))
+    return acts_as(user, frozenset({Role.EDITOR}))
 
 
 def can_assign(user: AbstractBaseUser | AnonymousUser) -> bool:
-    return _acts_as(user, frozenset({Role.EDITOR}))
+    return acts_as(user, frozenset({Role.EDITOR}))
 
 
 def can_comment(user: AbstractBaseUser | AnonymousUser) -> bool:
@@ -106,7 +100,7 @@ def steps_available(user: AbstractBaseUser | AnonymousUser, article: Article) ->
     return [
         step
         for step in STEPS.values()
-        if article.status in step.sources and _acts_as(user, step.roles)
+        if article.status in step.sources and acts_as(user, step.roles)
     ]
 
 
@@ -117,7 +111,7 @@ def step_check(
     step = STEPS.get(step_name)
     if step is None:
         raise StepNotAllowed(_("Unknown workflow step «%(step)s».") % {"step": step_name})
-    if not _acts_as(user, step.roles):
+    if not acts_as(user, step.roles):
         raise StepNotAllowed(_("Your role cannot do «%(step)s».") % {"step": step.label})
     if article.status not in step.sources:
         raise StepNotAllowed(
@@ -151,11 +145,7 @@ def article_transition(
         known = STEPS.get(step_name)
         # A stale page is reported as such ("reload"), not as a step the new state forbids;
         # the role is checked first so a conflict never tells someone about steps not theirs.
-        if (
-            known is not None
-            and _acts_as(user, known.roles)
-            and article.version != expected_version
-        ):
+        if known is not None and acts_as(user, known.roles) and article.version != expected_version:
             raise ArticleVersionConflict(article, expected_version)
         step = step_check(user, article, step_name)
         if step.comment_required and not comment:

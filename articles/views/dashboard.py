@@ -10,7 +10,6 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
@@ -19,18 +18,14 @@ from articles import selectors, services
 from articles.collaboration import notifications_mark_read
 from articles.models import ArticleStatus
 from articles.roles import Role, has_role, sees_all_articles
+from articles.views.redirects import safe_next_url
 
 IMPORT_BATCHES_SHOWN = 5
 
 
 def _redirect_back(request: HttpRequest, default: str = "articles:dashboard") -> HttpResponse:
     """To the page the form was on, if it is on this site; else to ``default``."""
-    target = request.POST.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return redirect(target)
-    return redirect(default)
+    return redirect(safe_next_url(request) or default)
 
 
 def can_retry_extraction(user) -> bool:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -14,14 +13,13 @@ from articles.collaboration import user_language_set
 # Where articles.middleware.UserLanguageMiddleware caches a signed-in user's saved language.
 from articles.middleware import SESSION_LANGUAGE_KEY, language_cookie_set
 from articles.models import Language
+from articles.views.redirects import safe_next_url
 
 
 def _safe_next(request: HttpRequest) -> str:
     for candidate in (request.POST.get("next"), request.headers.get("referer")):
-        if candidate and url_has_allowed_host_and_scheme(
-            candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-        ):
-            return candidate
+        if safe := safe_next_url(request, candidate):
+            return safe
     return settings.LOGIN_URL if not request.user.is_authenticated else "articles:dashboard"
 
 

@@ -24,7 +24,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
@@ -64,6 +63,7 @@ from articles.translations.selectors import (
     translations_visible_to,
 )
 from articles.translations.selectors import translation_list as translations_filtered
+from articles.views.redirects import safe_next_url
 from articles.views.steps import refused as article_refused
 
 logger = logging.getLogger(__name__)
@@ -400,12 +400,7 @@ def translation_request(request: HttpRequest, pk: int) -> HttpResponse:
         _("%(language)s translation requested.") % {"language": translation.get_language_display()},
     )
     # Asked from elsewhere (the coverage gap queue): back there; otherwise to the editor.
-    back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(
-        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        back = ""
-    url = back or _editor_url(translation)
+    url = safe_next_url(request) or _editor_url(translation)
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
 

@@ -10,10 +10,10 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from articles.views.redirects import safe_next_url
 from entities.conflicts import selectors, services
 from entities.conflicts.forms import ConflictFilterForm, ExplainForm
 from entities.conflicts.models import FigureConflict
@@ -24,11 +24,7 @@ PAGE_SIZE = 20
 
 def _back(request: HttpRequest, conflict: FigureConflict | None = None) -> HttpResponseRedirect:
     """To the page the form was on (``next``, when it is on this site), else the queue."""
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        target = reverse("entities:conflict_list")
+    target = safe_next_url(request) or reverse("entities:conflict_list")
     if conflict is not None and "#" not in target:
         target += f"#conflict-{conflict.pk}"
     return HttpResponseRedirect(target)

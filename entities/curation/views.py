@@ -15,10 +15,10 @@ from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from articles.views.redirects import safe_next_url
 from entities.coverage.selectors import entity_timeline
 from entities.curation import selectors, services
 from entities.curation.forms import (
@@ -68,12 +68,7 @@ def _require_curate(request: HttpRequest) -> None:
 
 def _back(request: HttpRequest, default: str) -> HttpResponseRedirect:
     """Where the form came from (a safe local ``next``), else ``default``."""
-    target = request.POST.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return HttpResponseRedirect(target)
-    return HttpResponseRedirect(default)
+    return HttpResponseRedirect(safe_next_url(request) or default)
 
 
 def _form_errors(form) -> str:
