@@ -129,3 +129,8 @@ class CommentForm(forms.Form):
         error_messages={"required": _("The comment is empty.")},
     )
     parent = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+
+def form_errors_text(form: forms.Form) -> str:
+    """Every error of a bound, invalid form in one line, for a message or a refusal."""
+    return " ".join(str(error) for errors in form.errors.values() for error in errors)

@@ -14,6 +14,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
+from articles.forms import form_errors_text
 from articles.models import Article
 from articles.selectors import articles_visible_to
 from articles.workflow import can_create_entities, can_review_spans
@@ -215,10 +216,6 @@ class EntityCreateForm(forms.Form):
         return cleaned
 
 
-def _form_message(form: forms.Form) -> str:
-    return " ".join(str(error) for errors in form.errors.values() for error in errors)
-
-
 @login_required
 @require_POST
 def mention_entity_create(request: HttpRequest, pk: int) -> HttpResponse:
@@ -229,7 +226,7 @@ def mention_entity_create(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied(_("Only editors add entities to the knowledge base."))
     form = EntityCreateForm(request.POST)
     if not form.is_valid():
-        return _refused(request, mention, _form_message(form))
+        return _refused(request, mention, form_errors_text(form))
     data = form.cleaned_data
     services.mention_link_to_new_entity(
         mention=mention,
@@ -285,7 +282,7 @@ def mention_add(request: HttpRequest, pk: int) -> HttpResponse:
     _require_reviewer(request)
     form = MentionAddForm(request.POST, article=article)
     if not form.is_valid():
-        return _refused(request, None, _form_message(form), article=article)
+        return _refused(request, None, form_errors_text(form), article=article)
     data = form.cleaned_data
     try:
         mention = services.mention_add(

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import reswap, retarget
 
 from articles import collaboration, selectors
-from articles.forms import CommentForm
+from articles.forms import CommentForm, form_errors_text
 from articles.models import Article, Comment
 from articles.workflow import can_comment
 
@@ -47,7 +47,7 @@ def comment_add(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = CommentForm(request.POST)
     if not form.is_valid():
-        message = " ".join(str(e) for errors in form.errors.values() for e in errors)
+        message = form_errors_text(form)
         return _refused(request, article, message)
     parent = None
     if form.cleaned_data["parent"]:

@@ -14,7 +14,7 @@ from django_htmx.http import HttpResponseClientRefresh
 
 from articles import selectors
 from articles.collaboration import CommentError
-from articles.forms import AssignForm, TransitionForm
+from articles.forms import AssignForm, TransitionForm, form_errors_text
 from articles.models import Article
 from articles.services import ArticleVersionConflict
 from articles.workflow import (
@@ -67,7 +67,7 @@ def done(request: HttpRequest, article: Article, message: str) -> HttpResponse:
 def _form_error(form) -> str:
     if "version" in form.errors:
         return _("The page did not say which version of the article it showed; reload it.")
-    return " ".join(str(error) for errors in form.errors.values() for error in errors)
+    return form_errors_text(form)
 
 
 @login_required

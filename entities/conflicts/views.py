@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from articles.forms import form_errors_text
 from articles.views.redirects import safe_next_url
 from entities.conflicts import selectors, services
 from entities.conflicts.forms import ConflictFilterForm, ExplainForm
@@ -69,7 +70,7 @@ def conflict_explain(request: HttpRequest, pk: int) -> HttpResponse:
     conflict = _conflict_or_404(request, pk)
     form = ExplainForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, form_errors_text(form))
         return _back(request, conflict)
     try:
         services.figure_conflict_explain(

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from articles.forms import form_errors_text
 from articles.views.redirects import safe_next_url
 from entities.coverage.selectors import entity_timeline
 from entities.curation import selectors, services
@@ -69,10 +70,6 @@ def _require_curate(request: HttpRequest) -> None:
 def _back(request: HttpRequest, default: str) -> HttpResponseRedirect:
     """Where the form came from (a safe local ``next``), else ``default``."""
     return HttpResponseRedirect(safe_next_url(request) or default)
-
-
-def _form_errors(form) -> str:
-    return " ".join(str(error) for errors in form.errors.values() for error in errors)
 
 
 def _entity_url(entity_id: int) -> str:
@@ -253,7 +250,7 @@ def entity_merge(request: HttpRequest, pk: int) -> HttpResponse:
     source = _live_entity(pk)
     form = MergeForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _form_errors(form))
+        messages.error(request, form_errors_text(form))
         return _back(request, _entity_url(source.pk))
     target = form.cleaned_data["target"]
     try:
@@ -346,7 +343,7 @@ def alias_add(request: HttpRequest, pk: int) -> HttpResponse:
     entity = _live_entity(pk)
     form = AliasForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _form_errors(form))
+        messages.error(request, form_errors_text(form))
         return _back(request, _entity_url(entity.pk))
     data = form.cleaned_data
     try:
