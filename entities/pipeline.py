@@ -34,19 +34,18 @@ def text_extracted(*, owner: models.Model) -> None:
 
     _run("search", search_document_update, owner=owner)
     _run("coverage", coverage_refresh, owner=owner)
-    article = owner if owner._meta.model_name == "article" else owner.article
-    if owner is article:
-        _run("story", story_assign, article=article)
+    if owner._meta.model_name != "article":
+        return  # a translation belongs to its article's story; its figures are QA's business
+    _run("story", story_assign, article=owner)
     story_id = (
-        type(article)
-        .objects.filter(pk=article.pk)
+        type(owner)
+        .objects.filter(pk=owner.pk)
         .values_list("story_membership__story_id", flat=True)
         .first()
     )
     if story_id:
         _run("conflicts", figure_conflicts_detect, story_id=story_id)
-    if owner is article:
-        _run("conflicts-entities", figure_conflicts_detect_for_article, article_id=article.pk)
+    _run("conflicts-entities", figure_conflicts_detect_for_article, article_id=owner.pk)
 
 
 def article_metadata_changed(*, article: models.Model) -> None:
