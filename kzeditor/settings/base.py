@@ -28,8 +28,13 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_filters",
     "simple_history",
+    "rest_framework",
+    "rest_framework_api_key",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "articles",
     "entities",
+    "integrations",
 ]
 
 MIDDLEWARE = [
@@ -41,6 +46,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "articles.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "integrations.errors.ApiProblemMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -141,6 +147,7 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
     "articles.tasks.extract_article": {"queue": "extraction"},
     "articles.tasks.extract_translation": {"queue": "extraction"},
+    "integrations.webhooks.tasks.deliver_webhook": {"queue": "webhooks"},
 }
 # Redis redelivers an unacknowledged task only after this; it must exceed the hard time limit.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -163,8 +170,96 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Late edits, merged entities and changed publication times can regroup the last week.
     "recluster-stories": {"task": "entities.tasks.recluster_stories", "schedule": 3600.0},
+    "sweep-import-jobs": {"task": "articles.tasks.sweep_import_jobs", "schedule": 300.0},
+    # Webhook retries due (longer backoffs than the broker's visibility timeout) and deliveries
+    # whose worker died.
+    "webhooks-retry-due": {
+        "task": "integrations.webhooks.tasks.webhooks_retry_due",
+        "schedule": 60.0,
+    },
 }
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# Cache: per-process memory by default; a shared Redis cache (CACHE_URL=redis://…) in production,
+# so that API throttling counts one client's requests across every web process.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+
+# -- Integration API (/api/v1/) ------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "integrations.authentication.ApiKeyAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "integrations.permissions.KeyScopes",
+    ],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "integrations.parsers.LimitedJSONParser",
+        "rest_framework.parsers.MultiPartParser",
+        "rest_framework.parsers.FormParser",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "integrations.pagination.StableCursorPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "integrations.throttling.ClientRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "client": env("API_THROTTLE_CLIENT", default="1200/min"),
+        # Invalid keys sent from one address (guessing); every endpoint needs a user, so this
+        # is the anonymous budget.
+        "failed_keys": env("API_THROTTLE_FAILED_KEYS", default="30/min"),
+        "imports": env("API_THROTTLE_IMPORTS", default="60/min"),
+    },
+    "EXCEPTION_HANDLER": "integrations.errors.problem_exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_VERSIONING_CLASS": None,
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "COERCE_DECIMAL_TO_STRING": False,
+    "DATETIME_FORMAT": "iso-8601",
+}
+# A JSON body larger than this is refused with 413 (uploads have their own per-file limits).
+KZEDITOR_API_MAX_JSON_BYTES = env.int("KZEDITOR_API_MAX_JSON_BYTES", default=1024 * 1024)
+SPECTACULAR_SETTINGS = {
+    "TITLE": "kzeditor API",
+    "DESCRIPTION": (
+        "Articles in Kazakh, Russian and English with their translations, extracted entities, "
+        "stories and coverage, for the desk's integrations. See docs/api.md."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "ArticleStatusEnum": "articles.models.ArticleStatus",
+        "SegmentStatusEnum": "articles.models.SegmentStatus",
+        "ImportStateEnum": "articles.models.ImportBatch.State",
+        "EntityStatusEnum": "entities.models.Entity.Status",
+        "ReviewStatusEnum": "entities.models.ReviewStatus",
+        "HealthStatusEnum": ["ok", "unavailable"],
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "integrations.schema.problem_responses_hook",
+    ],
+}
+# Where integrations reach this site (https://desk.example.kz): makes webhook payload URLs
+# absolute. Empty: payloads carry paths (/api/v1/articles/7/).
+KZEDITOR_PUBLIC_URL = env("KZEDITOR_PUBLIC_URL", default="")
+KZEDITOR_HEALTH_PING_TIMEOUT = env.float("KZEDITOR_HEALTH_PING_TIMEOUT", default=1.0)
+# Webhooks: delivery attempts with exponential backoff (seconds), and the request timeout.
+KZEDITOR_WEBHOOK_RETRY_DELAYS = [10, 60, 300, 1800, 7200]
+KZEDITOR_WEBHOOK_TIMEOUT = env.float("KZEDITOR_WEBHOOK_TIMEOUT", default=10.0)
 
 # Machine translation for the translation desk: none by default (no offline Kazakh model ships on
 # PyPI). "http" calls a self-hosted LibreTranslate-compatible service at KZEDITOR_MT_URL; a dotted
