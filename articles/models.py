@@ -498,7 +498,19 @@ class ImportBatch(models.Model):
         UPLOAD = "upload", _("Upload page")
         API = "api", _("API")
 
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        FINISHED = "finished", _("Finished")
+        FAILED = "failed", _("Failed")
+
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    # The command and the upload page import at once (finished when saved); an API import is a
+    # job: queued with its payloads, run by a task, polled at /api/v1/imports/<id>/.
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.FINISHED
+    )
+    error = models.TextField(_("error"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("imported by"),
@@ -520,6 +532,30 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.get_channel_display()} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class ImportPayload(models.Model):
+    """What an API import job was given, kept until its task has imported it: a file's bytes, or
+    the fields of a JSON article. Deleted once the job finishes."""
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="payloads")
+    position = models.PositiveIntegerField()
+    filename = models.CharField(max_length=500)
+    data = models.BinaryField(null=True, blank=True)
+    fields = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["batch_id", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "position"], name="import_payload_position"),
+            models.CheckConstraint(
+                condition=Q(data__isnull=False) | Q(fields__isnull=False),
+                name="import_payload_has_content",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.batch_id}#{self.position} {self.filename}"
 
 
 class ImportOutcome(models.TextChoices):

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import DatabaseError, IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
@@ -19,6 +19,7 @@ from simple_history.utils import bulk_update_with_history
 from articles.importing import ImportFile
 from articles.models import (
     Article,
+    ArticleStatus,
     ExtractionState,
     ImportBatch,
     ImportItem,
@@ -253,6 +254,7 @@ def article_update(
             article._history_user = user
             article._change_reason = change_reason[:100]
             article.save(update_fields=[*changed, "version", "updated_by", "updated_at"])
+            _article_events_on_commit(article, sorted(changed))
             if text_changed:
                 article_extraction_enqueue_on_commit(article_id=article_id)
                 from articles.translations.services import translations_follow_source
@@ -275,6 +277,27 @@ def article_update(
             raise DuplicateArticleError(duplicate) from None
         raise
     return article
+
+
+_EVENT_HIDDEN_FIELDS = frozenset(
+    {"content_hash", "extraction_state", "extraction_error", "language_locked"}
+)
+
+
+def _article_events_on_commit(article: Article, changed: list[str]) -> None:
+    """``article_updated`` for every saved change, ``article_published`` when it went live."""
+    from articles import signals
+
+    published = "status" in changed and article.status == ArticleStatus.PUBLISHED
+    # What a person changed; the bookkeeping that follows a text change is not news.
+    changed = [name for name in changed if name not in _EVENT_HIDDEN_FIELDS]
+
+    def send() -> None:
+        signals.article_updated.send(sender=Article, article=article, changed=changed)
+        if published:
+            signals.article_published.send(sender=Article, article=article)
+
+    transaction.on_commit(send)
 
 
 # -- importing files -----------------------------------------------------------------------
@@ -317,6 +340,72 @@ def article_import_file(
     )
 
 
+def import_batch_files(
+    *,
+    batch: ImportBatch,
+    files: Iterable[ImportFile],
+    created_by: AbstractBaseUser | None = None,
+    now: datetime | None = None,
+    on_result=None,
+) -> list[FileImportResult]:
+    """Import files into a batch, each in its own transaction, recording one ``ImportItem``
+    per file. Shared by ``articles_import`` and the API's import jobs
+    (``articles.import_jobs``)."""
+    user = created_by if created_by and created_by.is_authenticated else None
+    results: list[FileImportResult] = []
+    for item in files:
+        result = article_import_file(item=item, created_by=user, now=now)
+        import_item_record(batch=batch, result=result)
+        results.append(result)
+        if on_result:
+            on_result(result)
+    return results
+
+
+def import_item_record(*, batch: ImportBatch, result: FileImportResult) -> ImportItem:
+    return ImportItem.objects.create(
+        batch=batch,
+        filename=result.filename[:500],
+        outcome=result.outcome,
+        message=result.message,
+        warnings=result.warnings,
+        article=result.article,
+    )
+
+
+def import_batch_finish(
+    *,
+    batch: ImportBatch,
+    counts: dict[str, int] | None = None,
+    state: str = ImportBatch.State.FINISHED,
+    error: str = "",
+) -> ImportBatch:
+    """Record a batch's counts (given, or counted from its items), its end and its final state
+    (an API job can fail), and send ``import_finished`` once the transaction commits."""
+    if counts is None:
+        counted = dict(
+            ImportItem.objects.filter(batch=batch)
+            .order_by()
+            .values("outcome")
+            .annotate(n=Count("id"))
+            .values_list("outcome", "n")
+        )
+        counts = {outcome: counted.get(outcome, 0) for outcome in ImportOutcome.values}
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        state=state,
+        error=error[:5000],
+        finished_at=timezone.now(),
+        imported_count=counts.get(ImportOutcome.IMPORTED, 0),
+        duplicate_count=counts.get(ImportOutcome.DUPLICATE, 0),
+        failed_count=counts.get(ImportOutcome.FAILED, 0),
+    )
+    batch.refresh_from_db()
+    from articles import signals
+
+    transaction.on_commit(lambda: signals.import_finished.send(sender=ImportBatch, batch=batch))
+    return batch
+
+
 def articles_import(
     *,
     files: Iterable[ImportFile],
@@ -330,30 +419,13 @@ def articles_import(
     ``on_result(result)`` is called after each file (progress bars)."""
     user = created_by if created_by and created_by.is_authenticated else None
     batch = ImportBatch.objects.create(channel=channel, created_by=user)
-    results: list[FileImportResult] = []
-    for item in files:
-        result = article_import_file(item=item, created_by=user, now=now)
-        results.append(result)
-        ImportItem.objects.create(
-            batch=batch,
-            filename=result.filename[:500],
-            outcome=result.outcome,
-            message=result.message,
-            warnings=result.warnings,
-            article=result.article,
-        )
-        if on_result:
-            on_result(result)
+    results = import_batch_files(
+        batch=batch, files=files, created_by=user, now=now, on_result=on_result
+    )
     counts = {outcome: 0 for outcome in ImportOutcome.values}
     for result in results:
         counts[result.outcome] += 1
-    ImportBatch.objects.filter(pk=batch.pk).update(
-        finished_at=timezone.now(),
-        imported_count=counts[ImportOutcome.IMPORTED],
-        duplicate_count=counts[ImportOutcome.DUPLICATE],
-        failed_count=counts[ImportOutcome.FAILED],
-    )
-    batch.refresh_from_db()
+    batch = import_batch_finish(batch=batch, counts=counts)
     return batch, results
 
 

@@ -48,3 +48,23 @@ def _load_models_once(**kwargs) -> None:
     from entities.extraction import extractors_load
 
     extractors_load()
+
+
+# The API's import jobs run in the default queue: reading files is quick; their articles'
+# extraction is queued separately. Same delivery options: the job resumes when redelivered.
+@shared_task(**EXTRACTION_TASK_OPTIONS)
+def run_import_job(batch_id: int) -> str:
+    """Import an API import job's payloads. Safe to run twice: a finished job is left alone,
+    an interrupted one resumes with the payloads that are left."""
+    from articles.import_jobs import import_job_run
+
+    batch = import_job_run(batch_id=batch_id)
+    return batch.state if batch is not None else "missing"
+
+
+@shared_task
+def sweep_import_jobs() -> int:
+    """Queue again API import jobs left queued or running by a broker outage or a dead worker."""
+    from articles.import_jobs import import_jobs_sweep
+
+    return import_jobs_sweep()

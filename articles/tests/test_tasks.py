@@ -22,6 +22,7 @@ from articles.services import (
     articles_import,
 )
 from articles.tasks import extract_article, sweep_stuck_extractions
+from conftest import extraction_callbacks
 from entities.extraction import EXTRACTOR_VERSION, DocumentExtraction, extract_document
 
 pytestmark = pytest.mark.django_db
@@ -59,7 +60,7 @@ def test_extraction_is_queued_once_per_article_after_commit(
         ids = [r.article.pk for r in results]
 
         assert [r.outcome for r in results] == [ImportOutcome.IMPORTED] * 3
-        assert len(callbacks) == 3
+        assert len(extraction_callbacks(callbacks)) == 3
         delay.assert_not_called()  # nothing is queued before the commit
         assert set(Article.objects.values_list("extraction_state", flat=True)) == {
             ExtractionState.PENDING
@@ -110,7 +111,7 @@ def test_not_queued_for_failed_or_duplicate_files(django_capture_on_commit_callb
             seed_file("003"),  # duplicate
         )
     assert [r.outcome for r in results] == [ImportOutcome.FAILED] * 3 + [ImportOutcome.DUPLICATE]
-    assert callbacks == []
+    assert extraction_callbacks(callbacks) == []
 
     with patch(DELAY) as delay, django_capture_on_commit_callbacks(execute=True):
         import_files(ImportFile("empty.txt", b""), seed_file("003"))
@@ -225,7 +226,7 @@ def test_failure_is_recorded_and_requeue_recovers(django_capture_on_commit_callb
     article.refresh_from_db()
     assert article.extraction_state == ExtractionState.PENDING
     assert article.extraction_error == ""
-    assert len(callbacks) == 1
+    assert len(extraction_callbacks(callbacks)) == 1
 
     with django_capture_on_commit_callbacks(execute=True):
         articles_extraction_requeue(article_ids=[article.pk])

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from articles import signals
 from articles.models import Notification, QAOverride, Translation, TranslationStatus
 from articles.roles import Role, has_role
 from articles.translations.services import (
@@ -263,5 +264,10 @@ def _transition(
             )
         if step.name == "approve":
             memory_store_translation(translation=translation, user=user)
+            transaction.on_commit(
+                lambda: signals.translation_approved.send(
+                    sender=Translation, translation=translation
+                )
+            )
         _notify(translation, user, step.name, comment)
     return translation
