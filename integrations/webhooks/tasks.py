@@ -1,0 +1,41 @@
+"""Celery tasks of the webhooks: thin wrappers that take ids and call services."""
+
+from celery import shared_task
+from django.db import InterfaceError, OperationalError
+
+from integrations.webhooks import services
+
+# Sending is safe to redo (a delivery is claimed before it is sent; receivers de-duplicate on
+# the event id): acknowledge after the work, redeliver if the worker dies, retry database
+# hiccups with backoff. Failed HTTP attempts are not Celery retries: the delivery records them
+# and schedules its own next attempt.
+WEBHOOK_TASK_OPTIONS = {
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "autoretry_for": (OperationalError, InterfaceError),
+    "retry_backoff": True,
+    "retry_backoff_max": 300,
+    "max_retries": 8,
+}
+
+
+@shared_task(bind=True, **WEBHOOK_TASK_OPTIONS)
+def deliver_webhook(self, delivery_id: int) -> str:
+    """Make one attempt of a webhook delivery; after a failure, queue the next one if it is
+    near. In eager mode (no broker) nothing is queued from here, so a failing receiver never
+    makes the caller sleep or loop: ``webhooks_retry_due`` picks the retry up when it is due."""
+    delivery = services.webhook_deliver(delivery_id=delivery_id)
+    if delivery is None:
+        return "missing"
+    if delivery.attempt_made is None:
+        return "skipped"
+    eager = self.request.is_eager or self.app.conf.task_always_eager
+    if not eager:
+        services.webhook_retry_enqueue(delivery=delivery)
+    return delivery.status
+
+
+@shared_task
+def webhooks_retry_due() -> int:
+    """Queue the webhook deliveries that are due again (beat, every minute)."""
+    return services.webhooks_retry_due()
