@@ -106,7 +106,7 @@ def celery_worker_process(transactional_db):
         "CI": "",
     }
     with app.connection_for_write() as conn:
-        for queue in ("extraction", "default"):
+        for queue in ("extraction", "default", "webhooks"):
             try:
                 conn.default_channel.queue_purge(queue)
             except Exception:  # noqa: S112 - the queue may not exist yet
@@ -116,7 +116,7 @@ def celery_worker_process(transactional_db):
     process = subprocess.Popen(  # noqa: S603
         [
             sys.executable, "-m", "celery", "-A", "kzeditor", "worker",
-            "-Q", "extraction,default", "-c", "1", "-n", name,
+            "-Q", "extraction,default,webhooks", "-c", "1", "-n", name,
             "--without-gossip", "--without-mingle", "-l", "INFO",
         ],
         env=env,
@@ -191,3 +191,42 @@ def login(page, username: str, password: str = PASSWORD) -> None:
     page.fill("#id_username", username)
     page.fill("#id_password", password)
     page.click("button[type=submit]")
+
+
+# -- the integration API ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def api_key_for():
+    """``api_key_for(user, scopes=("read", "write", "import"))`` → the key string."""
+    from integrations.keys import api_key_create
+
+    def make(user, scopes=("read", "write", "import")) -> str:
+        _, key = api_key_create(
+            user=user,
+            name=f"test-{user.get_username()}",
+            read="read" in scopes,
+            write="write" in scopes,
+            import_="import" in scopes,
+        )
+        return key
+
+    return make
+
+
+@pytest.fixture
+def api_client_for(api_key_for):
+    """``api_client_for(user, scopes=…)`` → a DRF APIClient sending that user's Bearer key."""
+    from rest_framework.test import APIClient
+
+    def make(user, scopes=("read", "write", "import")):
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {api_key_for(user, scopes)}")
+        return client
+
+    return make
+
+
+def extraction_callbacks(callbacks: list) -> list:
+    """The on-commit callbacks that queue an extraction (others announce events: webhooks)."""
+    return [callback for callback in callbacks if "enqueue" in callback.__qualname__]
