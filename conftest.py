@@ -156,8 +156,11 @@ def chromium():
     )
     # Playwright's sync API runs an event loop in this thread; the ORM calls in the test body
     # are still synchronous, so Django's async-safety guard does not apply.
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # Assertions wait as long as actions do: on a loaded CI machine a row of saves can take
+    # longer than Playwright's default 5 s, and a slow machine is not a failure.
+    expect.set_options(timeout=20_000)
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as playwright:
