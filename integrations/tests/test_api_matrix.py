@@ -45,7 +45,7 @@ from entities.stories.models import Story
 from entities.stories.services import story_article_move
 from integrations.tests.contract import ROLES, SEEDS, Actors, actors_create, unthrottled
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.permission_matrix]
 
 PROBLEM = "application/problem+json"
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")

@@ -53,7 +53,7 @@ from integrations.tests.contract import (
     wsgi_app,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.schema_fuzz]
 
 CASES_PER_ROLE = 1000
 # A little over the floor, so that operations whose every input was tried early (no

@@ -10,5 +10,9 @@ CELERY_TASK_ALWAYS_EAGER = True
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="memory://")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": env("SQLITE_TEST_NAME", default="")}
+else:
+    # A throw-away test database need not wait for its WAL to reach the disk on every commit
+    # (the transactional tests commit and truncate a lot); durability is not under test here.
+    DATABASES["default"]["OPTIONS"]["options"] += " -c synchronous_commit=off"
 KZEDITOR_IMPORT_MAX_FILE_BYTES = 2 * 1024 * 1024
 LOGGING = {"version": 1, "disable_existing_loggers": False}
