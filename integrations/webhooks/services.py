@@ -31,10 +31,12 @@ import json
 import logging
 import random
 import secrets
+import socket
 import time
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from ipaddress import IPv4Address, IPv6Address, ip_address
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -58,6 +60,7 @@ if TYPE_CHECKING:
     from articles.models import Article, ImportBatch, Translation
 
 __all__ = [
+    "WebhookUrlUnresolved",
     "webhook_article_data",
     "webhook_body",
     "webhook_deliver",
@@ -97,16 +100,69 @@ def webhook_secret_generate() -> str:
     return secrets.token_urlsafe(32)
 
 
+class WebhookUrlUnresolved(ValueError):
+    """The URL's host name did not resolve (now): worth trying again later."""
+
+
+def _address_is_public(address: IPv4Address | IPv6Address) -> bool:
+    # An IPv4 address inside IPv6 (::ffff:a.b.c.d, 6to4, Teredo) is judged as that IPv4 address.
+    if isinstance(address, IPv6Address):
+        embedded = address.ipv4_mapped or address.sixtofour or (address.teredo or (None, None))[1]
+        if embedded is not None:
+            return _address_is_public(embedded)
+    return address.is_global and not (
+        address.is_multicast
+        or address.is_private
+        or address.is_loopback
+        or address.is_link_local
+        or address.is_reserved
+        or address.is_unspecified
+    )
+
+
+def _host_addresses(host: str, port: int) -> list[IPv4Address | IPv6Address]:
+    """Every address ``host`` resolves to now (an IP literal is itself)."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError) as exc:
+        raise WebhookUrlUnresolved(
+            _("The webhook host %(host)s could not be resolved: %(error)s")
+            % {"host": host, "error": exc}
+        ) from None
+    # An IPv6 socket address may carry a zone ("fe80::1%eth0").
+    return [ip_address(str(info[4][0]).split("%", 1)[0]) for info in infos]
+
+
 def webhook_url_check(url: str) -> None:
     """Raise ``ValueError`` unless ``url`` is an absolute http(s) URL with a host.
 
-    TODO(integrator): production may refuse private, loopback and link-local addresses here
-    (SSRF), behind an optional setting such as ``KZEDITOR_WEBHOOK_ALLOW_PRIVATE_ADDRESSES``
-    (default True until decided), checked again at delivery time because DNS can change; tests
-    post to 127.0.0.1."""
+    Unless ``KZEDITOR_WEBHOOK_ALLOW_PRIVATE`` (True in development and tests, False by default
+    in production), the host must also resolve only to public addresses: no loopback, private,
+    shared, link-local, multicast, reserved or unspecified address, IPv4 or IPv6 (an IPv4
+    address inside IPv6 counts as that address), so a subscription cannot make the server post
+    to itself or its internal network (SSRF). Checked when a subscription is saved and again
+    before every attempt, because DNS can change; ``WebhookUrlUnresolved`` (a ``ValueError``)
+    when the name does not resolve at all."""
     parts = urlsplit(url or "")
     if parts.scheme.lower() not in ALLOWED_SCHEMES or not parts.hostname:
         raise ValueError(_("A webhook URL must be an absolute http:// or https:// URL."))
+    if getattr(settings, "KZEDITOR_WEBHOOK_ALLOW_PRIVATE", False):
+        return
+    try:
+        port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
+    except ValueError:
+        raise ValueError(_("The webhook URL has an invalid port.")) from None
+    host = parts.hostname
+    for address in _host_addresses(host, port):
+        if not _address_is_public(address):
+            raise ValueError(
+                _(
+                    "Refused: the webhook host %(host)s is (or resolves to) %(address)s, a "
+                    "loopback, private or otherwise non-public address. Webhooks go to public "
+                    "addresses only (setting KZEDITOR_WEBHOOK_ALLOW_PRIVATE)."
+                )
+                % {"host": host, "address": address}
+            )
 
 
 # -- payloads --------------------------------------------------------------------------------
@@ -343,7 +399,9 @@ def webhook_deliver(*, delivery_id: int) -> WebhookDelivery | None:
     else:
         try:
             webhook_url_check(subscription.url)
-        except ValueError as exc:
+        except WebhookUrlUnresolved as exc:  # DNS may answer later: retried
+            outcome.error = str(exc)
+        except ValueError as exc:  # not http(s), or a refused (non-public) address: no retry
             outcome.error, final = str(exc), True
     if not outcome.error:
         body = webhook_body(delivery.payload)

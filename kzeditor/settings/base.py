@@ -1,9 +1,11 @@
 """Settings shared by every environment. Everything that differs between machines comes from
 the environment through the one ``env`` object below; ``test`` and ``production`` adjust this."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -32,24 +34,35 @@ INSTALLED_APPS = [
     "rest_framework_api_key",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_guid",
+    "csp",
+    "axes",
+    "auditlog",
     "articles",
     "entities",
     "integrations",
 ]
 
 MIDDLEWARE = [
+    # First: every response (redirects and errors included) carries the X-Request-ID.
+    "django_guid.middleware.guid_middleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The audit log's actor, address and request id (API keys set the actor in the view).
+    "articles.audit.AuditMiddleware",
     "articles.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "integrations.errors.ApiProblemMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: turns a lockout flagged during authentication into the lockout page (429).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "kzeditor.urls"
@@ -89,14 +102,77 @@ elif DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql"):
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
         f"-c jit={'on' if env.bool('POSTGRES_JIT', default=False) else 'off'}"
     )
+    # While PostgreSQL restarts, a request or task fails fast (503, or a retry) instead of
+    # hanging on an unanswered connection; CONN_HEALTH_CHECKS replaces a connection the restart
+    # killed before it is used, so the first request afterwards succeeds.
+    DATABASES["default"]["OPTIONS"].setdefault(
+        "connect_timeout", env.int("POSTGRES_CONNECT_TIMEOUT", default=5)
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": env.int("PASSWORD_MIN_LENGTH", default=12)},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# -- Login throttling (django-axes) -------------------------------------------------------------
+# Axes first: it refuses a locked-out username+address before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+# AXES_FAILURE_LIMIT failed logins for one username from one address lock that pair out for
+# AXES_COOLOFF_MINUTES; a successful login clears its count. The address is the audit log's
+# (articles.audit.remote_address): the connection's, or behind KZEDITOR_TRUSTED_PROXY_HOPS
+# proxies the client's address they appended to X-Forwarded-For.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.float("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_CLIENT_IP_CALLABLE = "articles.audit.remote_address"
+AXES_VERBOSE = False  # no start-up banner on every manage.py command
+# Sessions end SESSION_COOKIE_AGE seconds (default 12 h, a working day) from login, or when
+# the browser closes if SESSION_EXPIRE_AT_BROWSER_CLOSE. Cookies are HTTP-only and same-site;
+# production.py also makes them HTTPS-only.
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=12 * 3600)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env.bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", default=False)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+# -- Security headers (every environment; production.py adds HSTS and HTTPS-only cookies) -----
+# Content-Security-Policy (django-csp): only this site's own files. No inline script, style or
+# event handler anywhere (templates, admin, API docs), so no 'unsafe-inline' and no nonce (but
+# on /api/redoc/, see integrations/urls.py). The one hash is the style="border-top: 0" of
+# django-simple-history's admin history page.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [
+            SELF,
+            "'unsafe-hashes'",
+            "'sha256-XMXSevYjgSjXgRafBFDvtjwX+yyWLrxfso9DcNZ9UXM='",
+        ],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    },
+}
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "articles:dashboard"
 LOGOUT_REDIRECT_URL = "login"
@@ -143,13 +219,25 @@ CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=180)
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A pool child loads the NLP models before it reports for work (articles.tasks), which takes
+# seconds on a busy machine; Celery's default 4 s kills such a child as hung and forks another,
+# for ever, after the first child died (kill -9, OOM). Found by test_reliability_worker.
+CELERY_WORKER_PROC_ALIVE_TIMEOUT = env.float("CELERY_WORKER_PROC_ALIVE_TIMEOUT", default=120.0)
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
     "articles.tasks.extract_article": {"queue": "extraction"},
     "articles.tasks.extract_translation": {"queue": "extraction"},
     "integrations.webhooks.tasks.deliver_webhook": {"queue": "webhooks"},
 }
-# Redis redelivers an unacknowledged task only after this; it must exceed the hard time limit.
+# Redis redelivers the unacknowledged task of a worker killed outright (kill -9, OOM, lost
+# host) only after this many seconds; a pool child killed alone is requeued at once by its
+# parent (reject_on_worker_lost; at the back of the queue). A task still running when the
+# timeout passes is delivered a second time, so the default is the hard time limit plus a
+# margin: no live task is ever run twice, at the price of a few minutes' delay after a whole
+# worker dies (kombu restores expired messages when a worker starts and then every ~100 s;
+# the extraction sweeper below also catches it). Lower it only together with
+# CELERY_TASK_TIME_LIMIT. Countdown/ETA tasks are kept short (translations: seconds; webhook
+# retries go through beat) for the same reason.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=CELERY_TASK_TIME_LIMIT + 60)
 }
@@ -163,14 +251,29 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_step": 0.5,
     "interval_max": 1,
 }
+# The sweepers re-queue what the broker lost or never got: extraction left pending (the broker
+# was down when it was queued, or lost its queue) or running (its worker died) for longer than
+# KZEDITOR_EXTRACTION_STALE_AFTER_SECONDS, which must exceed the hard time limit; API import
+# jobs still queued or running after KZEDITOR_IMPORT_JOB_STALE_AFTER_SECONDS. Both run every
+# KZEDITOR_SWEEP_INTERVAL_SECONDS (tests shorten all three).
+KZEDITOR_EXTRACTION_STALE_AFTER_SECONDS = env.int(
+    "KZEDITOR_EXTRACTION_STALE_AFTER_SECONDS", default=600
+)
+KZEDITOR_IMPORT_JOB_STALE_AFTER_SECONDS = env.int(
+    "KZEDITOR_IMPORT_JOB_STALE_AFTER_SECONDS", default=1800
+)
+KZEDITOR_SWEEP_INTERVAL_SECONDS = env.float("KZEDITOR_SWEEP_INTERVAL_SECONDS", default=300.0)
 CELERY_BEAT_SCHEDULE = {
     "sweep-stuck-extractions": {
         "task": "articles.tasks.sweep_stuck_extractions",
-        "schedule": 300.0,
+        "schedule": KZEDITOR_SWEEP_INTERVAL_SECONDS,
     },
     # Late edits, merged entities and changed publication times can regroup the last week.
     "recluster-stories": {"task": "entities.tasks.recluster_stories", "schedule": 3600.0},
-    "sweep-import-jobs": {"task": "articles.tasks.sweep_import_jobs", "schedule": 300.0},
+    "sweep-import-jobs": {
+        "task": "articles.tasks.sweep_import_jobs",
+        "schedule": KZEDITOR_SWEEP_INTERVAL_SECONDS,
+    },
     # Webhook retries due (longer backoffs than the broker's visibility timeout) and deliveries
     # whose worker died.
     "webhooks-retry-due": {
@@ -260,6 +363,11 @@ KZEDITOR_HEALTH_PING_TIMEOUT = env.float("KZEDITOR_HEALTH_PING_TIMEOUT", default
 # Webhooks: delivery attempts with exponential backoff (seconds), and the request timeout.
 KZEDITOR_WEBHOOK_RETRY_DELAYS = [10, 60, 300, 1800, 7200]
 KZEDITOR_WEBHOOK_TIMEOUT = env.float("KZEDITOR_WEBHOOK_TIMEOUT", default=10.0)
+# False refuses webhook URLs whose host is (or resolves to) a loopback, private, link-local or
+# otherwise non-public address, when saved and again before each attempt (SSRF). True here so
+# that a desk can post to a receiver on its own network and tests to 127.0.0.1; production.py
+# defaults it to False.
+KZEDITOR_WEBHOOK_ALLOW_PRIVATE = env.bool("KZEDITOR_WEBHOOK_ALLOW_PRIVATE", default=True)
 
 # Machine translation for the translation desk: none by default (no offline Kazakh model ships on
 # PyPI). "http" calls a self-hosted LibreTranslate-compatible service at KZEDITOR_MT_URL; a dotted
@@ -269,14 +377,38 @@ KZEDITOR_MT_URL = env("KZEDITOR_MT_URL", default="")
 KZEDITOR_MT_API_KEY = env("KZEDITOR_MT_API_KEY", default="")
 KZEDITOR_MT_TIMEOUT = env.float("KZEDITOR_MT_TIMEOUT", default=20.0)
 
+# Logs go to the console: text for people (the default here), one JSON object per line for log
+# collectors (LOG_FORMAT=json, production's default). Every record carries the request id
+# (integrations.request_id; "-" outside a request or task).
+LOG_FORMAT = env("LOG_FORMAT", default="text")
+LOGGING_CONFIG = "integrations.request_id.logging_configure"
+# The audit log (articles/audit.py): entries carry the request id, and the client address
+# from X-Forwarded-For only behind this many proxies that append to it (0: the socket's).
+AUDITLOG_CID_GETTER = "django_guid.get_guid"
+KZEDITOR_TRUSTED_PROXY_HOPS = env.int("KZEDITOR_TRUSTED_PROXY_HOPS", default=0)
+DJANGO_GUID = {
+    "GUID_HEADER_NAME": "X-Request-ID",
+    # An X-Request-ID that is not a UUID (32 hex digits or the dashed form) is replaced.
+    "VALIDATE_GUID": True,
+}
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s]: %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "%(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"levelname": "level", "name": "logger"},
+            "timestamp": "time",  # ISO 8601, UTC
+        },
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # A line per request about where the request id came from.
+        "django_guid": {"level": "WARNING"},
         # In-process (eager) tasks would print a line per article into commands' output.
         "celery.app.trace": {"level": "WARNING" if CELERY_TASK_ALWAYS_EAGER else "INFO"},
         # Model loading chatter (dictionary paths, versions) once per process.

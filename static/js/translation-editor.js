@@ -447,8 +447,12 @@
     });
     var done = page.querySelector(".tr-progress-done");
     var draft = page.querySelector(".tr-progress-draft");
-    if (done) done.style.width = Math.round(counts.done * 100 / total) + "%";
-    if (draft) draft.style.width = Math.round(counts.draft * 100 / total) + "%";
+    var donePercent = Math.round(counts.done * 100 / total);
+    if (done) done.setAttribute("width", donePercent + "%");
+    if (draft) {
+      draft.setAttribute("x", donePercent + "%");
+      draft.setAttribute("width", Math.round(counts.draft * 100 / total) + "%");
+    }
   }
 
   function rowOf(node) {
