@@ -12,6 +12,14 @@ class ArticlesConfig(AppConfig):
         # After auth and contenttypes have created permissions (they connect first).
         post_migrate.connect(_sync_roles_after_migrate, dispatch_uid="articles.roles_sync")
 
+        # The audit log (articles/audit.py): models followed, sign-in events, its admin (the
+        # admin app autodiscovered auditlog's own admin before this runs; ours replaces it).
+        from articles import audit
+
+        audit.audit_register_articles()
+        audit.audit_connect_auth_signals()
+        audit.audit_admin_register()
+
 
 def _sync_roles_after_migrate(sender, app_config=None, using="default", **kwargs) -> None:
     from django.apps import apps

@@ -11,6 +11,10 @@ class EntitiesConfig(AppConfig):
 
         post_migrate.connect(_load_knowledge_base, dispatch_uid="entities.knowledge_base")
 
+        from entities.audit import audit_register_entities
+
+        audit_register_entities()
+
 
 def _load_knowledge_base(sender, app_config=None, using="default", **kwargs) -> None:
     """A freshly migrated database gets the seed knowledge base, so `migrate` followed by

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 from rest_framework.throttling import SimpleRateThrottle
 
+from articles.audit import audit_actor_set
 from integrations.keys import api_key_touch
 from integrations.models import ApiKey
 
@@ -69,6 +70,9 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         if not api_key.user.is_active:
             raise exceptions.AuthenticationFailed(_("The key's user is deactivated."))
         api_key_touch(api_key=api_key)
+        # The audit middleware ran before this (DRF authenticates inside the view), when the
+        # request had no user yet: the key's user is the actor of what the request changes.
+        audit_actor_set(api_key.user)
         return api_key.user, api_key
 
     def authenticate_header(self, request) -> str:

@@ -9,6 +9,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from articles.audit import audit_log_change
 from integrations.models import ApiKey
 
 # A key used again within this window is not written again: one UPDATE a minute per key, not
@@ -53,6 +54,9 @@ def api_key_create(
 def api_key_revoke(*, api_key: ApiKey) -> None:
     """Revoke a key for good (a revoked key cannot be un-revoked; issue a new one)."""
     ApiKey.objects.filter(pk=api_key.pk).update(revoked=True)
+    # Audit (an update() sends no model signal): the revocation is in the audit log.
+    if not api_key.revoked:
+        audit_log_change(instance=api_key, changes={"revoked": [False, True]})
 
 
 def api_key_touch(*, api_key: ApiKey, now: datetime | None = None) -> None:

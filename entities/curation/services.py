@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from articles.audit import audit_log_change
 from entities import services as entity_services
 from entities.conflicts.models import FigureConflict
 from entities.coverage import services as coverage_services
@@ -213,6 +214,17 @@ def entity_merge(
             "aliases_moved": moved,
             "aliases_dropped": dropped,
             "fields_filled": filled,
+        },
+    )
+    # Audit: what moved with update() (no model signal) is one entry on the target.
+    audit_log_change(
+        instance=target,
+        actor=user,
+        changes={
+            "merged_from": ["", f"#{source.pk} {source.display_name()}"],
+            "mentions_moved": [0, len(mention_ids) + len(suggested_ids)],
+            "quotes_moved": [0, len(quote_ids)],
+            "aliases_moved": [0, len(moved)],
         },
     )
     _after_commit_refresh([source.pk, target.pk])
