@@ -7,12 +7,14 @@ audit record and are shown read-only.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
-from django.db import models
-from django.db.models import Count, QuerySet
+from django.db import models, transaction
+from django.db.models import Count, Q, QuerySet
 from django.forms import BaseInlineFormSet, ModelForm
 from django.http import HttpRequest
 from django.utils import timezone
@@ -40,6 +42,44 @@ from articles.models import (
 from entities.models import Mention
 
 ERROR_PREVIEW_CHARS = 80
+
+# -- Extraction monitoring: failed and stuck extractions, with the error and a re-run action ------
+
+
+def extraction_stuck_after() -> timedelta:
+    """Pending or running for longer than this: the broker was down or the worker died, and the
+    sweeper (same limit) has not managed to queue it again."""
+    return timedelta(seconds=getattr(settings, "KZEDITOR_EXTRACTION_STALE_AFTER_SECONDS", 600))
+
+
+class ExtractionProblemFilter(admin.SimpleListFilter):
+    """Articles or translations whose extraction needs someone: failed, or stuck."""
+
+    title = _("extraction problem")
+    parameter_name = "extraction_problem"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [
+            ("any", _("Failed or stuck")),
+            ("failed", _("Failed")),
+            ("stuck", _("Stuck: pending or running for too long")),
+        ]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        failed = Q(extraction_state=ExtractionState.FAILED)
+        stuck = services.extraction_stuck(stale_after=extraction_stuck_after())
+        conditions = {"any": failed | stuck, "failed": failed, "stuck": stuck}
+        if self.value() in conditions:
+            return queryset.filter(conditions[self.value()])
+        return queryset
+
+
+def extraction_summary(obj: Article | Translation) -> str:
+    """The extraction state for a list; a failure with the start of its error."""
+    if obj.extraction_state == ExtractionState.FAILED:
+        error = Truncator(obj.extraction_error.strip()).chars(ERROR_PREVIEW_CHARS)
+        return _("failed: %(error)s") % {"error": error or _("no message")}
+    return obj.get_extraction_state_display()
 
 
 # --- Sources -------------------------------------------------------------------------------
@@ -172,6 +212,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
         "language",
         "status",
         "extraction_state",
+        ExtractionProblemFilter,
         "source",
         ("assignee", admin.RelatedOnlyFieldListFilter),
         "language_locked",
@@ -248,18 +289,15 @@ class ArticleAdmin(SimpleHistoryAdmin):
 
     @admin.display(description=_("extraction"), ordering="extraction_state")
     def extraction(self, obj: Article) -> str:
-        if obj.extraction_state == ExtractionState.FAILED:
-            error = Truncator(obj.extraction_error.strip()).chars(ERROR_PREVIEW_CHARS)
-            return _("failed: %(error)s") % {"error": error or _("no message")}
-        return obj.get_extraction_state_display()
+        return extraction_summary(obj)
 
     @admin.display(description=_("extraction error"))
     def extraction_error_full(self, obj: Article) -> SafeString | str:
         if not obj.extraction_error:
             return "-"
-        return format_html(
-            '<pre style="white-space: pre-wrap; margin: 0;">{}</pre>', obj.extraction_error
-        )
+        # No style="…": the Content-Security-Policy refuses inline styles (the admin's <pre>
+        # scrolls long lines instead).
+        return format_html("<pre>{}</pre>", obj.extraction_error)
 
     @admin.action(description=_("Re-run extraction"), permissions=["change"])
     def rerun_extraction(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
@@ -361,9 +399,17 @@ class TranslationAdmin(SimpleHistoryAdmin):
         "due_at",
         "outdated",
         "qa_errors",
+        "extraction",
         "updated_at",
     ]
-    list_filter = ["language", "status", ("outdated_since", admin.EmptyFieldListFilter)]
+    list_filter = [
+        "language",
+        "status",
+        ("outdated_since", admin.EmptyFieldListFilter),
+        "extraction_state",
+        ExtractionProblemFilter,
+    ]
+    actions = ["rerun_extraction"]
     list_select_related = ["article", "translator", "reviewer"]
     search_fields = ["title", "article__title"]
     date_hierarchy = "updated_at"
@@ -415,6 +461,30 @@ class TranslationAdmin(SimpleHistoryAdmin):
     @admin.display(description=_("outdated"), boolean=True)
     def outdated(self, obj: Translation) -> bool:
         return obj.is_outdated
+
+    @admin.display(description=_("extraction"), ordering="extraction_state")
+    def extraction(self, obj: Translation) -> str:
+        return extraction_summary(obj)
+
+    @admin.action(description=_("Re-run extraction"), permissions=["change"])
+    def rerun_extraction(self, request: HttpRequest, queryset: QuerySet[Translation]) -> None:
+        from articles.translations.services import translation_extraction_enqueue_on_commit
+
+        # A translation with no text yet has nothing to extract.
+        ids = list(queryset.exclude(title="", body="").values_list("pk", flat=True))
+        with transaction.atomic():
+            for translation_id in ids:
+                translation_extraction_enqueue_on_commit(translation_id=translation_id)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d translation queued for extraction.",
+                "%(count)d translations queued for extraction.",
+                len(ids),
+            )
+            % {"count": len(ids)},
+            messages.SUCCESS if ids else messages.WARNING,
+        )
 
     def save_model(
         self, request: HttpRequest, obj: Translation, form: ModelForm, change: bool

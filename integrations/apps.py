@@ -11,5 +11,11 @@ class IntegrationsConfig(AppConfig):
     verbose_name = _("Integrations")
 
     def ready(self) -> None:
-        from integrations import schema  # noqa: F401  (registers the OpenAPI auth extension)
+        from integrations import (
+            request_id,  # noqa: F401  (carries request ids into tasks)
+            schema,  # noqa: F401  (registers the OpenAPI auth extension)
+        )
+        from integrations.audit import audit_register_integrations
         from integrations.webhooks import receivers  # noqa: F401  (connects the event signals)
+
+        audit_register_integrations()
