@@ -76,27 +76,22 @@ def _redis_reachable(url: str) -> bool:
         return False
 
 
-@pytest.fixture
-def celery_worker_process(transactional_db):
-    """A real `celery worker` process consuming from Redis and writing to the test database.
-
-    Eager mode is switched off for the test, so `.delay()` goes through the broker."""
+def celery_worker_start(
+    *, broker: str, env: dict[str, str] | None = None, beat: bool = False
+) -> subprocess.Popen:
+    """Start a real `celery worker` (one pool child) on ``broker``, writing to the test
+    database, and wait until it answers a ping. ``env`` overrides the environment (e.g.
+    CELERY_VISIBILITY_TIMEOUT); ``beat`` embeds the beat scheduler (the sweepers). The process
+    leads its own process group, so a test can kill it with its children
+    (``os.killpg(process.pid, SIGKILL)``); it has ``name`` and ``log_path``. Stop it with
+    ``celery_worker_stop``."""
     from django.conf import settings
     from django.db import connection
 
     from kzeditor.celery import app
 
-    broker = settings.CELERY_BROKER_URL
-    require_service(
-        connection.vendor == "postgresql",
-        f"the database is {connection.vendor}, not PostgreSQL (DATABASE_URL unset)",
-    )
-    require_service(
-        broker.startswith("redis://") and _redis_reachable(broker),
-        f"no Redis broker at CELERY_BROKER_URL={broker!r}",
-    )
     db = connection.settings_dict
-    env = {
+    worker_env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "kzeditor.settings.base",
         "DATABASE_URL": (
@@ -104,47 +99,110 @@ def celery_worker_process(transactional_db):
         ),
         "CELERY_BROKER_URL": broker,
         "CI": "",
+        **(env or {}),
     }
+    name = f"test-{uuid.uuid4().hex[:8]}@localhost"
+    log = tempfile.NamedTemporaryFile(prefix="celery-worker-", suffix=".log", delete=False)  # noqa: SIM115
+    command = [
+        sys.executable, "-m", "celery", "-A", "kzeditor", "worker",
+        "-Q", "extraction,default,webhooks", "-c", "1", "-n", name,
+        "--without-gossip", "--without-mingle", "-l", "INFO",
+    ]  # fmt: skip
+    if beat:
+        command += ["-B", "-s", f"{log.name}.beat-schedule"]
+    process = subprocess.Popen(  # noqa: S603
+        command,
+        env=worker_env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        cwd=settings.BASE_DIR,
+        start_new_session=True,
+    )
+    log.close()  # the child has its own handle
+    process.name = name
+    process.log_path = Path(log.name)
+    deadline = time.monotonic() + 60
+    try:
+        with app.connection_for_write(url=broker) as ping_connection:
+            while not app.control.ping(destination=[name], timeout=1.0, connection=ping_connection):
+                if process.poll() is not None or time.monotonic() > deadline:
+                    output = process.log_path.read_text(errors="replace")[-4000:]
+                    pytest.fail(f"The Celery worker did not start:\n{output}")
+    except BaseException:
+        celery_worker_stop(process)  # never leave a worker behind to eat later tests' tasks
+        raise
+    return process
+
+
+def celery_worker_stop(process: subprocess.Popen) -> None:
+    """Stop a worker started by ``celery_worker_start`` (warm shutdown, then SIGKILL to its
+    whole process group, which also ends pool children left by a killed main process)."""
+    import contextlib
+    import signal
+
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(process.pid, signal.SIGKILL)
+
+
+@pytest.fixture
+def celery_worker_factory(transactional_db):
+    """``start(broker=..., env=..., beat=...)`` → a started worker process (see
+    ``celery_worker_start``); every worker it started is stopped after the test. Eager mode is
+    switched off for the test, so `.delay()` goes through the broker."""
+    from django.db import connection
+
+    from kzeditor.celery import app
+
+    require_service(
+        connection.vendor == "postgresql",
+        f"the database is {connection.vendor}, not PostgreSQL (DATABASE_URL unset)",
+    )
+    started: list[subprocess.Popen] = []
+
+    def start(*, broker: str, env: dict[str, str] | None = None, beat: bool = False):
+        started.append(celery_worker_start(broker=broker, env=env, beat=beat))
+        return started[-1]
+
+    # The settings are read with the CELERY_ namespace, so the namespaced key is what counts.
+    previous_eager = app.conf.task_always_eager
+    app.conf.update(CELERY_TASK_ALWAYS_EAGER=False)
+    assert not app.conf.task_always_eager
+    try:
+        yield start
+    finally:
+        app.conf.update(CELERY_TASK_ALWAYS_EAGER=previous_eager)
+        for process in started:
+            celery_worker_stop(process)
+
+
+@pytest.fixture
+def celery_worker_process(celery_worker_factory):
+    """A real `celery worker` process consuming from Redis and writing to the test database.
+
+    Eager mode is switched off for the test, so `.delay()` goes through the broker."""
+    from django.conf import settings
+
+    from kzeditor.celery import app
+
+    broker = settings.CELERY_BROKER_URL
+    require_service(
+        broker.startswith("redis://") and _redis_reachable(broker),
+        f"no Redis broker at CELERY_BROKER_URL={broker!r}",
+    )
     with app.connection_for_write() as conn:
         for queue in ("extraction", "default", "webhooks"):
             try:
                 conn.default_channel.queue_purge(queue)
             except Exception:  # noqa: S112 - the queue may not exist yet
                 continue
-    name = f"test-{uuid.uuid4().hex[:8]}@localhost"
-    log = tempfile.NamedTemporaryFile(prefix="celery-worker-", suffix=".log", delete=False)  # noqa: SIM115
-    process = subprocess.Popen(  # noqa: S603
-        [
-            sys.executable, "-m", "celery", "-A", "kzeditor", "worker",
-            "-Q", "extraction,default,webhooks", "-c", "1", "-n", name,
-            "--without-gossip", "--without-mingle", "-l", "INFO",
-        ],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        cwd=settings.BASE_DIR,
-    )  # fmt: skip
-    # The settings are read with the CELERY_ namespace, so the namespaced key is what counts.
-    previous_eager = app.conf.task_always_eager
-    app.conf.update(CELERY_TASK_ALWAYS_EAGER=False)
-    assert not app.conf.task_always_eager
-    try:
-        deadline = time.monotonic() + 60
-        while not app.control.ping(destination=[name], timeout=1.0):
-            if process.poll() is not None or time.monotonic() > deadline:
-                log.flush()
-                output = Path(log.name).read_text(errors="replace")[-4000:]
-                pytest.fail(f"The Celery worker did not start:\n{output}")
-        process.log_path = Path(log.name)
-        yield process
-    finally:
-        app.conf.update(CELERY_TASK_ALWAYS_EAGER=previous_eager)
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
+    return celery_worker_factory(broker=broker)
 
 
 @pytest.fixture(scope="session")

@@ -40,6 +40,7 @@ from articles.services import (
     DuplicateArticleError,
     FileImportResult,
     article_create,
+    article_text_check,
     import_batch_files,
     import_batch_finish,
     import_item_record,
@@ -190,13 +191,13 @@ def _article_label(position: int, fields: Mapping) -> str:
 # -- jobs ---------------------------------------------------------------------------------------
 
 
-def _enqueue(batch_id: int) -> None:
+def _enqueue(batch_id: int) -> bool:
+    """Queue the job's task; False when the broker is down (the job stays queued and
+    ``import_jobs_sweep`` queues it once the broker is back)."""
+    from articles.services import task_dispatch
     from articles.tasks import run_import_job
 
-    try:
-        run_import_job.delay(batch_id)
-    except Exception:  # broker down: the job stays queued and import_jobs_sweep re-queues it
-        logger.exception("Could not queue import job %s; it stays queued", batch_id)
+    return task_dispatch(run_import_job, batch_id)
 
 
 def import_job_create(
@@ -221,6 +222,12 @@ def import_job_create(
                 raise ImportJobError(_("Article #%(n)d has no title.") % {"n": position + 1})
             if not str(fields.get("body") or "").strip():
                 raise ImportJobError(_("Article #%(n)d has no text.") % {"n": position + 1})
+            try:
+                article_text_check(title=str(fields["title"]), body=str(fields["body"]))
+            except ValueError as exc:
+                raise ImportJobError(
+                    _("Article #%(n)d: %(error)s") % {"n": position + 1, "error": exc}
+                ) from None
         payloads = [
             ImportPayload(
                 position=position,
@@ -350,10 +357,13 @@ def _job_fail(batch_id: int, error: str) -> ImportBatch | None:
     return import_batch_finish(batch=batch, state=ImportBatch.State.FAILED, error=error)
 
 
-def import_jobs_sweep(*, stale_after: timedelta = timedelta(minutes=30)) -> int:
-    """Queue again the jobs still queued or running this long after they were sent (the broker
-    was down, or the task gave up retrying). Harmless for a job that is still running: runs
-    share out its payloads. Returns how many were queued."""
+def import_jobs_sweep(*, stale_after: timedelta | None = None) -> int:
+    """Queue again the jobs still queued or running this long (default
+    ``KZEDITOR_IMPORT_JOB_STALE_AFTER_SECONDS``) after they were sent (the broker was down, or
+    the task gave up retrying). Harmless for a job that is still running: runs share out its
+    payloads. Returns how many were queued (it stops when the broker is down again)."""
+    if stale_after is None:
+        stale_after = timedelta(seconds=settings.KZEDITOR_IMPORT_JOB_STALE_AFTER_SECONDS)
     cutoff = timezone.now() - stale_after
     ids = list(
         ImportBatch.objects.filter(
@@ -362,9 +372,12 @@ def import_jobs_sweep(*, stale_after: timedelta = timedelta(minutes=30)) -> int:
             created_at__lt=cutoff,
         ).values_list("pk", flat=True)
     )
+    queued = 0
     for batch_id in ids:
-        _enqueue(batch_id)
-    return len(ids)
+        if not _enqueue(batch_id):
+            break
+        queued += 1
+    return queued
 
 
 # -- reads ---------------------------------------------------------------------------------------

@@ -4,16 +4,21 @@ and tests all call these functions; nothing else writes articles."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+import time
+import unicodedata
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import DatabaseError, IntegrityError, transaction
-from django.db.models import Count, F, Q
+from django.db import DatabaseError, IntegrityError, InterfaceError, OperationalError, transaction
+from django.db.models import Count, F, Model, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_update_with_history
 
 from articles.importing import ImportFile
@@ -31,6 +36,8 @@ from articles.parsing import ArticleParseError, ParsedArticle, parse_article_tex
 from articles.text import TextDecodingError, content_hash, decode_bytes, normalize_body
 
 if TYPE_CHECKING:
+    from celery import Task
+
     from entities.extraction import DocumentExtraction
 
 logger = logging.getLogger(__name__)
@@ -89,13 +96,66 @@ def source_get_or_create(*, name: str, domain: str = "") -> Source:
 # -- creating articles ---------------------------------------------------------------------
 
 
+# -- queueing tasks when the broker may be down ----------------------------------------------
+#
+# The row is the record of the work to do (an article ``pending``, an API job ``queued``),
+# written in the same transaction as the data; the task is queued after the commit. If the
+# broker is down then, nothing is lost: the row stays as it is, and the beat sweepers
+# (``sweep_stuck_extractions``, ``sweep_import_jobs``) queue it again once the broker is back.
+# That is a transactional outbox whose outbox is the state column itself, so it needs no extra
+# table, no relay process and no migration.
+
+# After a failed publish, don't try again for this long in this process: an import of 200
+# files during an outage would otherwise wait for the broker timeout 200 times.
+BROKER_RETRY_AFTER_SECONDS = 15.0
+_broker_down_until = 0.0
+_not_queued: ContextVar[list[int] | None] = ContextVar("extraction_not_queued", default=None)
+
+EXTRACTION_NOT_QUEUED_WARNING = gettext_lazy(
+    "Extraction not queued yet: the task queue (broker) is unavailable. The article is saved "
+    "and will be extracted automatically once the queue is back."
+)
+
+
+def task_dispatch(task: Task, *args) -> bool:
+    """Queue ``task(*args)``; False (logged, no traceback) when the broker is unreachable, and
+    at once, without waiting for the broker, for a while after it failed."""
+    global _broker_down_until
+    eager = task.app.conf.task_always_eager
+    if not eager and time.monotonic() < _broker_down_until:
+        logger.warning("Broker unavailable: %s%r not queued (the sweeper will)", task.name, args)
+        return False
+    try:
+        task.delay(*args)
+    except Exception as exc:
+        if not eager:
+            _broker_down_until = time.monotonic() + BROKER_RETRY_AFTER_SECONDS
+        logger.warning(
+            "Broker unavailable: %s%r not queued (the sweeper will): %s", task.name, args, exc
+        )
+        return False
+    return True
+
+
+@contextmanager
+def extraction_not_queued() -> Iterator[list[int]]:
+    """Collect the ids of the articles whose extraction could not be queued in this block (the
+    broker was down), so that an import can tell the importer."""
+    ids: list[int] = []
+    token = _not_queued.set(ids)
+    try:
+        yield ids
+    finally:
+        _not_queued.reset(token)
+
+
 def _enqueue_extraction(article_id: int) -> None:
     from articles.tasks import extract_article
 
-    try:
-        extract_article.delay(article_id)
-    except Exception:  # broker down: the article stays pending and the sweeper re-queues it
-        logger.exception("Could not queue extraction of article %s; it stays pending", article_id)
+    if not task_dispatch(extract_article, article_id):
+        collected = _not_queued.get()
+        if collected is not None:
+            collected.append(article_id)
 
 
 def article_extraction_enqueue_on_commit(*, article_id: int) -> None:
@@ -108,6 +168,23 @@ def article_find_duplicate(
     """The article whose normalised title and body equal these, if any."""
     digest = content_hash(" ".join(title.split()), normalize_body(body))
     return Article.objects.filter(content_hash=digest).exclude(pk=exclude_pk).first()
+
+
+_ALLOWED_CONTROLS = frozenset("\t\n\r\x0b\x0c")
+
+
+def article_text_check(*, title: str = "", body: str = "") -> None:
+    """Refuse a title or text with control characters (a NUL, a bell, terminal escapes): typed
+    or sent text never holds them, so they are a broken client or a pasted binary. Raises
+    ``ValueError`` naming the field and the character. (Imported files are cleaned instead:
+    their decoding refuses binary files and drops stray controls.)"""
+    for text, message in (
+        (title, _("The title contains a control character (U+%(code)04X); remove it.")),
+        (body, _("The text contains a control character (U+%(code)04X); remove it.")),
+    ):
+        for char in text:
+            if unicodedata.category(char) == "Cc" and char not in _ALLOWED_CONTROLS:
+                raise ValueError(message % {"code": ord(char)})
 
 
 def article_create(
@@ -127,6 +204,7 @@ def article_create(
     """Create an article and queue its extraction once the transaction commits.
 
     Raises ``DuplicateArticleError`` when the same normalised text already exists."""
+    article_text_check(title=title, body=body)
     title = " ".join(title.split())
     body = normalize_body(body)
     if language and language not in Language.values:
@@ -212,6 +290,7 @@ def article_update(
     unknown = set(changes) - ARTICLE_EDITABLE_FIELDS
     if unknown:
         raise ValueError(f"These article fields cannot be edited here: {sorted(unknown)}")
+    article_text_check(title=changes.get("title") or "", body=changes.get("body") or "")
     if "title" in changes:
         changes["title"] = " ".join(changes["title"].split())
         if not changes["title"]:
@@ -312,7 +391,8 @@ def article_import_file(
     try:
         text, encoding = decode_bytes(item.data)
         parsed = parse_article_text(text, now=now)
-        with transaction.atomic():
+        # Outside any other transaction the extraction is queued (or not) as this block ends.
+        with extraction_not_queued() as not_queued, transaction.atomic():
             article = article_create_from_parsed(
                 parsed=parsed, original_filename=item.name, created_by=created_by
             )
@@ -331,6 +411,8 @@ def article_import_file(
     warnings = list(parsed.warnings)
     if encoding not in ("utf-8", "ascii"):
         warnings.append(_("Decoded from %(encoding)s.") % {"encoding": encoding})
+    if article.pk in not_queued:
+        warnings.append(str(EXTRACTION_NOT_QUEUED_WARNING))
     return FileImportResult(
         item.name,
         ImportOutcome.IMPORTED,
@@ -474,6 +556,8 @@ def article_extract(*, article_id: int) -> str:
     except SoftTimeLimitExceeded:
         _extraction_failed(article_id, "Extraction took longer than the time limit.")
         return "failed"
+    except (OperationalError, InterfaceError):
+        raise  # the database went away (a restart): the task retries, the article is not failed
     except Exception as exc:
         logger.exception("Extraction of article %s failed", article_id)
         _extraction_failed(article_id, f"{type(exc).__name__}: {exc}")
@@ -554,13 +638,74 @@ def extraction_stuck(*, stale_after: timedelta) -> Q:
     )
 
 
-def articles_extraction_sweep(*, stale_after: timedelta = timedelta(minutes=10)) -> int:
+def extraction_stale_after() -> timedelta:
+    """How long extraction may stay pending or running before the sweeper queues it again."""
+    from django.conf import settings
+
+    return timedelta(seconds=settings.KZEDITOR_EXTRACTION_STALE_AFTER_SECONDS)
+
+
+def extraction_queue_backlog() -> int:
+    """How many tasks wait in the extraction queue (0 when tasks run in-process or the broker
+    cannot tell)."""
+    from kzeditor.celery import app
+
+    if app.conf.task_always_eager:
+        return 0
+    try:
+        with app.connection_for_read() as connection:
+            declared = connection.default_channel.queue_declare(queue="extraction", passive=True)
+    except Exception:  # no worker declared the queue yet, or the broker is down
+        return 0
+    return declared.message_count
+
+
+def extraction_stuck_sweepable(*, stale_after: timedelta | None = None) -> Q:
+    """What the sweepers re-queue: running too long (its worker died) always; pending too long
+    (never queued: the broker was down; or the broker lost its queue) only while the extraction
+    queue is empty. A pending text may simply wait behind a backlog, and re-queueing the whole
+    backlog every sweep would grow the queue without end; once it drains, whatever is still
+    pending has no task, and the next sweep queues it."""
+    stale_after = extraction_stale_after() if stale_after is None else stale_after
+    stuck = extraction_stuck(stale_after=stale_after)
+    if extraction_queue_backlog():
+        stuck &= Q(extraction_state=ExtractionState.RUNNING)
+    return stuck
+
+
+def articles_extraction_sweep(*, stale_after: timedelta | None = None) -> int:
     """Re-queue extraction of articles left pending (broker was down) or running for longer
-    than any task may run (its worker died). Safe to run at any time: the task is idempotent."""
-    stuck = Article.objects.filter(extraction_stuck(stale_after=stale_after)).values_list(
-        "pk", flat=True
+    than any task may run (its worker died). Safe to run at any time: the task is idempotent.
+    ``stale_after`` defaults to ``KZEDITOR_EXTRACTION_STALE_AFTER_SECONDS``. Returns how many
+    were queued (it stops at the first failure: the broker is down again)."""
+    from articles.tasks import extract_article
+
+    return extraction_sweep(model=Article, task=extract_article, stale_after=stale_after)
+
+
+def extraction_sweep(
+    *,
+    model: type[Model],
+    task: Task,
+    stale_after: timedelta | None = None,
+    texts: QuerySet | None = None,
+) -> int:
+    """Queue ``task`` again for the stuck texts (``extraction_stuck_sweepable``) of ``model``
+    (among ``texts``, a queryset, if given). Those left running are marked pending first, so
+    that while the queue has a backlog the next sweeps leave them alone instead of queueing
+    them again and again. Stops at the first failure (the broker is down again)."""
+    stuck = (model.objects.all() if texts is None else texts).filter(
+        extraction_stuck_sweepable(stale_after=stale_after)
     )
-    ids = list(stuck)
-    for article_id in ids:
-        _enqueue_extraction(article_id)
-    return len(ids)
+    ids = list(stuck.order_by("pk").values_list("pk", flat=True))
+    model.objects.filter(pk__in=ids, extraction_state=ExtractionState.RUNNING).update(
+        extraction_state=ExtractionState.PENDING
+    )
+    queued = 0
+    for pk in ids:
+        if not task_dispatch(task, pk):
+            break
+        queued += 1
+    if queued:
+        logger.info("Sweeper queued %s again for %d %s(s)", task.name, queued, model.__name__)
+    return queued

@@ -34,8 +34,10 @@ def extract_translation(translation_id: int) -> str:
 
 @shared_task
 def sweep_stuck_extractions() -> int:
-    """Re-queue articles and translations whose extraction was never queued or whose worker
-    died."""
+    """Re-queue articles and translations whose extraction was never queued (the broker was
+    down) or whose worker died: pending or running for longer than
+    KZEDITOR_EXTRACTION_STALE_AFTER_SECONDS. Beat runs it every KZEDITOR_SWEEP_INTERVAL_SECONDS.
+    Returns how many were queued."""
     from articles.translations.services import translations_extraction_sweep
 
     return services.articles_extraction_sweep() + translations_extraction_sweep()

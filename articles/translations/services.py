@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -739,6 +739,8 @@ def translation_extract(*, translation_id: int) -> str:
             reference=timezone.localtime(published) if published else None,
         )
         outcome = _translation_extraction_commit(translation, digest, result)
+    except (OperationalError, InterfaceError):
+        raise  # the database went away (a restart): the task retries
     except Exception as exc:
         logger.exception("Extraction of translation %s failed", translation_id)
         Translation.objects.filter(pk=translation_id).update(
@@ -776,23 +778,18 @@ def _translation_extraction_commit(translation: Translation, digest: str, result
     return "done"
 
 
-def translations_extraction_sweep(*, stale_after: timedelta = timedelta(minutes=10)) -> int:
-    """Queue translations whose extraction never ran or whose worker died."""
-    from articles.services import extraction_stuck
+def translations_extraction_sweep(*, stale_after: timedelta | None = None) -> int:
+    """Queue translations whose extraction never ran or whose worker died (the same rules as
+    ``articles_extraction_sweep``). Returns how many were queued."""
+    from articles.services import extraction_sweep
     from articles.tasks import extract_translation
 
-    ids = list(
-        Translation.objects.filter(extraction_stuck(stale_after=stale_after))
-        .exclude(body="", title="")
-        .values_list("pk", flat=True)
+    return extraction_sweep(
+        model=Translation,
+        task=extract_translation,
+        stale_after=stale_after,
+        texts=Translation.objects.exclude(body="", title=""),
     )
-    for translation_id in ids:
-        try:
-            extract_translation.delay(translation_id)
-        except Exception:
-            logger.warning("Could not queue extraction of translation %s", translation_id)
-            break
-    return len(ids)
 
 
 # -- quality checks -----------------------------------------------------------------------------
