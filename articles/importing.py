@@ -51,6 +51,11 @@ def _is_hidden(name: str) -> bool:
     return any(part.startswith(".") or part == "__MACOSX" for part in parts)
 
 
+def _is_unsafe_member_name(name: str) -> bool:
+    path = PurePosixPath(name.replace("\\", "/"))
+    return path.is_absolute() or ".." in path.parts or (len(name) > 1 and name[1] == ":")
+
+
 def expand_zip(name: str, data: bytes) -> Iterator[ImportFile]:
     """The text members of a zip archive, each checked against the limits."""
     try:
@@ -61,15 +66,29 @@ def expand_zip(name: str, data: bytes) -> Iterator[ImportFile]:
         )
         return
     with archive:
-        members = [m for m in archive.infolist() if not m.is_dir() and not _is_hidden(m.filename)]
+        # Nothing is unpacked to disk, but a name that climbs out of the archive (``../``) or
+        # starts at the root was made to attack an unzip tool: report it, do not import it.
+        unsafe = [m for m in archive.infolist() if _is_unsafe_member_name(m.filename)]
+        members = [
+            m
+            for m in archive.infolist()
+            if m not in unsafe and not m.is_dir() and not _is_hidden(m.filename)
+        ]
         max_members = settings.KZEDITOR_IMPORT_MAX_ZIP_MEMBERS
-        if len(members) > max_members:
+        if len(members) + len(unsafe) > max_members:
             yield ImportFile(
                 name,
                 error=_("The archive has %(count)d files; the limit is %(limit)d.")
-                % {"count": len(members), "limit": max_members},
+                % {"count": len(members) + len(unsafe), "limit": max_members},
             )
             return
+        for member in unsafe:
+            yield ImportFile(
+                f"{name}/{member.filename}",
+                error=_(
+                    "Unsafe file name in the archive (an absolute path or «..»): not imported."
+                ),
+            )
         declared_total = sum(m.file_size for m in members)
         max_total = settings.KZEDITOR_IMPORT_MAX_ZIP_TOTAL_BYTES
         if declared_total > max_total:

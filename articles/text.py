@@ -13,6 +13,7 @@ import unicodedata
 
 from charset_normalizer import from_bytes
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from articles.models import PARAGRAPH_SEPARATOR
 
@@ -96,9 +97,14 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
     if b"\x00" in data:
         raise TextDecodingError(_("The file is binary (it contains NUL bytes), not plain text."))
     try:
-        return _checked(data.decode("utf-8")), "utf-8"
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    else:
+        repaired = _mojibake_repaired(text)
+        if repaired is not None:
+            return _checked(repaired), _(MOJIBAKE_ENCODING)
+        return _checked(text), "utf-8"
     candidates: list[tuple[float, str, str]] = []
     for match in from_bytes(data, cp_isolation=_LEGACY_ENCODINGS):
         text = str(match)
@@ -125,6 +131,35 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
             )
         )
     return _checked(text), codec
+
+
+# UTF-8 Cyrillic read as Latin-1/Windows-1252 and saved again as UTF-8: «Ð”Ð°» for
+# «Да». A lead byte D0–D3 shows as Ð Ñ Ò Ó, followed by what 0x80–0xBF show as.
+MOJIBAKE_ENCODING = gettext_noop("UTF-8 misread as Latin-1 (repaired)")
+_MOJIBAKE_PAIR = re.compile(
+    "[\u00d0-\u00d3][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192"
+    "\u02c6\u02dc\u2013-\u203a\u20ac\u2122]"
+)
+
+
+def _mojibake_repaired(text: str) -> str | None:
+    """The Cyrillic text behind Latin-1/cp1252 mojibake, or None if ``text`` is not that
+    (it already has Cyrillic letters, or too few tell-tale pairs, or it does not round-trip)."""
+    if len(_MOJIBAKE_PAIR.findall(text)) < 3 or any("\u0400" <= ch <= "\u04ff" for ch in text):
+        return None
+    raw = bytearray()
+    for ch in text:
+        try:
+            raw += ch.encode("cp1252")
+        except UnicodeEncodeError:
+            if ord(ch) > 0xFF:  # neither cp1252 nor Latin-1: not mojibake
+                return None
+            raw.append(ord(ch))  # the five bytes cp1252 leaves undefined read as Latin-1
+    try:
+        repaired = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return repaired if any("\u0400" <= ch <= "\u04ff" for ch in repaired) else None
 
 
 def _checked(text: str) -> str:

@@ -11,13 +11,16 @@ to their HTTP meaning here, so views stay thin. Written here rather than with dr
 from __future__ import annotations
 
 import logging
+import sys
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation, TooManyFilesSent
-from django.db import IntegrityError
-from django.http import Http404, JsonResponse
+from django.db import IntegrityError, InterfaceError, OperationalError
+from django.http import Http404, HttpResponse, JsonResponse
+from django.template.loader import render_to_string
 from django.utils.encoding import force_str
 from django.utils.translation import gettext as _
+from django.views import defaults
 from rest_framework import exceptions
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -235,7 +238,9 @@ def server_error_problem(request) -> JsonResponse:
 
 
 class ApiProblemMiddleware:
-    """Under /api/, an unhandled error is a JSON problem (500), never Django's HTML page."""
+    """Under /api/, an unhandled error is a JSON problem (500), never Django's HTML page. A
+    view that loses the database answers 503 (HTML or problem), as ``server_error`` does for
+    errors raised outside views."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -244,7 +249,53 @@ class ApiProblemMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
+        if is_database_unavailable(exception):
+            return database_unavailable_response(request)
         if not request.path.startswith("/api/"):
             return None
         logger.exception("API error on %s %s", request.method, request.path)
         return server_error_problem(request)
+
+
+# -- the database is unreachable (a PostgreSQL restart or failover) -----------------------------
+
+# What a client is told to wait: a restart usually takes a few seconds; connections are opened
+# per request (CONN_HEALTH_CHECKS), so the first request after it succeeds with no action.
+DATABASE_RETRY_AFTER_SECONDS = 5
+
+
+def is_database_unavailable(exc: BaseException | None) -> bool:
+    """A lost or refused database connection; not a bad query (those are real 500s)."""
+    return isinstance(exc, OperationalError | InterfaceError)
+
+
+def database_unavailable_response(request) -> HttpResponse:
+    """503 with Retry-After: problem+json under /api/, a plain page (which queries nothing)
+    elsewhere."""
+    logger.warning("Database unavailable on %s %s", request.method, request.path, exc_info=True)
+    retry_after = DATABASE_RETRY_AFTER_SECONDS
+    if request.path.startswith("/api/"):
+        response = json_problem(
+            request,
+            503,
+            "database_unavailable",
+            _("The database is unavailable for a moment; nothing was saved. Try again in %(s)d s.")
+            % {"s": retry_after},
+        )
+    else:
+        response = HttpResponse(
+            render_to_string("503.html", {"retry_after": retry_after}), status=503
+        )
+    response["Retry-After"] = str(retry_after)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def server_error(request) -> HttpResponse:
+    """``handler500``: a database outage is a 503 (raised anywhere: a view, a middleware that
+    loads the user or the session); any other error is the usual 500, as a problem under /api/."""
+    if is_database_unavailable(sys.exc_info()[1]):
+        return database_unavailable_response(request)
+    if request.path.startswith("/api/"):
+        return server_error_problem(request)
+    return defaults.server_error(request)
