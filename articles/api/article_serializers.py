@@ -63,6 +63,25 @@ class DateTimeField(serializers.DateTimeField):
         return super().to_representation(value)
 
 
+class IdentityUrlField(serializers.HyperlinkedIdentityField):
+    """DRF's HyperlinkedIdentityField, with the URL reversed once per serializer and request and
+    the row's id put in: Django's ``reverse()`` for every row was a fifth of the time of a
+    50-article page (issue 8, benchmarks/bench_http.py). The URLs are the same."""
+
+    _PLACEHOLDER = 987654321987654321
+
+    def get_url(self, obj, view_name, request, format):
+        if getattr(obj, "pk", None) in (None, ""):
+            return None
+        key = (view_name, id(request), format)
+        if getattr(self, "_template_key", None) != key:
+            placeholder = type("Placeholder", (), {self.lookup_field: self._PLACEHOLDER})()
+            self._template = super().get_url(placeholder, view_name, request, format)
+            self._template_key = key
+        head, _, tail = self._template.rpartition(str(self._PLACEHOLDER))
+        return f"{head}{getattr(obj, self.lookup_field)}{tail}"
+
+
 ArticleStatusField = enum_field(
     "ArticleStatusEnum",
     ArticleStatus.values,
@@ -137,9 +156,7 @@ class ArticleSourceSerializer(serializers.ModelSerializer):
 class ArticleSerializer(serializers.ModelSerializer):
     """An article in a list."""
 
-    url = serializers.HyperlinkedIdentityField(
-        view_name="api:article-detail", help_text=_("This article in the API.")
-    )
+    url = IdentityUrlField(view_name="api:article-detail", help_text=_("This article in the API."))
     source = ArticleSourceSerializer(read_only=True, allow_null=True)
     story = serializers.IntegerField(
         source="story_ref",
@@ -397,7 +414,7 @@ class ImportExtractionSerializer(serializers.Serializer):
 
 
 class ImportItemArticleSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:article-detail")
+    url = IdentityUrlField(view_name="api:article-detail")
     extraction_state = ExtractionStateField(read_only=True)
 
     class Meta:

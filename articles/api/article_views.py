@@ -69,6 +69,12 @@ from integrations.parsers import LimitedJSONParser
 from integrations.throttling import ImportRateThrottle
 
 ARTICLE_TAGS = ["articles"]
+# What ArticleSerializer reads (the list's rows), plus what its orderings sort on.
+LIST_COLUMNS = (
+    *("id", "title", "language", "status", "source_url", "published_at", "created_at"),
+    *("updated_at", "version", "extraction_state", "byline"),
+    *("source__id", "source__name", "source__domain"),
+)
 IMPORT_TAGS = ["imports"]
 ETAG_KIND = "article"
 
@@ -285,7 +291,11 @@ class ArticleListView(generics.ListCreateAPIView):
     ordering_fields = ["id", "updated_at", "published_at"]
 
     def get_queryset(self) -> QuerySet[Article]:
-        return with_sort_keys(_with_story(articles_visible_to(self.request.user))).defer("body")
+        # The columns the list shows, and no assignee: every other column (and the assignee's
+        # user row) was fetched and turned into Python values for nothing on each page (issue
+        # 8, benchmarks/bench_http.py).
+        articles = articles_visible_to(self.request.user).select_related(None)
+        return with_sort_keys(_with_story(articles.select_related("source"))).only(*LIST_COLUMNS)
 
     def get_serializer_class(self):
         return ArticleWriteSerializer if self.request.method == "POST" else ArticleSerializer
