@@ -6,9 +6,9 @@ from django.db import InterfaceError, OperationalError
 
 from articles import services
 
-# Extraction is safe to redo: acknowledge after the work, redeliver if the worker dies, retry
-# database hiccups with backoff.
-EXTRACTION_TASK_OPTIONS = {
+# For tasks that are safe to redo (extraction, sweeps, webhook deliveries): acknowledge after
+# the work, redeliver if the worker dies, retry database hiccups with backoff.
+REDO_SAFE_TASK_OPTIONS = {
     "acks_late": True,
     "reject_on_worker_lost": True,
     "autoretry_for": (OperationalError, InterfaceError),
@@ -18,13 +18,13 @@ EXTRACTION_TASK_OPTIONS = {
 }
 
 
-@shared_task(**EXTRACTION_TASK_OPTIONS)
+@shared_task(**REDO_SAFE_TASK_OPTIONS)
 def extract_article(article_id: int) -> str:
     """Extract one article. Safe to run twice: the service skips work already done."""
     return services.article_extract(article_id=article_id)
 
 
-@shared_task(**EXTRACTION_TASK_OPTIONS)
+@shared_task(**REDO_SAFE_TASK_OPTIONS)
 def extract_translation(translation_id: int) -> str:
     """Extract one translation (same pipeline as articles). Safe to run twice."""
     from articles.translations.services import translation_extract
@@ -54,7 +54,7 @@ def _load_models_once(**kwargs) -> None:
 
 # The API's import jobs run in the default queue: reading files is quick; their articles'
 # extraction is queued separately. Same delivery options: the job resumes when redelivered.
-@shared_task(**EXTRACTION_TASK_OPTIONS)
+@shared_task(**REDO_SAFE_TASK_OPTIONS)
 def run_import_job(batch_id: int) -> str:
     """Import an API import job's payloads. Safe to run twice: a finished job is left alone,
     an interrupted one resumes with the payloads that are left."""

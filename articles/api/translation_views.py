@@ -730,15 +730,8 @@ class QAReportView(_TranslationAPIView):
     serializer_class = TranslationQAReportSerializer
 
     def get(self, request, pk: int):
-        from articles.translations.quality import translation_findings
-
         translation = _translation(request, pk)
-        segments = translation_rows(translation=translation)
-        report = translation_findings(translation=translation, segments=segments)
-        if translation.qa_checked_version != translation.version:
-            services.translation_qa_record(
-                translation=translation, errors=report.errors, warnings=report.warnings
-            )
+        segments, report = services.translation_qa_report(translation=translation)
         user_ids = {o.user_id for o in report.overrides.values() if o.user_id}
         users = get_user_model().objects.in_bulk(user_ids) if user_ids else {}
         labels = _check_labels()

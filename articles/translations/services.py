@@ -14,6 +14,7 @@ import difflib
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import InterfaceError, OperationalError, transaction
@@ -34,6 +35,9 @@ from articles.models import (
 )
 from articles.roles import Role, has_role
 from articles.text import content_hash
+
+if TYPE_CHECKING:
+    from articles.translations.quality import QAReport
 
 logger = logging.getLogger(__name__)
 
@@ -802,6 +806,21 @@ def translation_qa_record(*, translation: Translation, errors: int, warnings: in
     )
     translation.qa_errors, translation.qa_warnings = errors, warnings
     translation.qa_checked_version = translation.version
+
+
+def translation_qa_report(*, translation: Translation) -> tuple[list[TranslationSegment], QAReport]:
+    """The rows and the full report of the checks, as the editor, the report page and the API
+    show them; the counts are recorded when the translation changed since the last full run."""
+    from articles.translations.quality import translation_findings
+    from articles.translations.selectors import translation_rows
+
+    segments = translation_rows(translation=translation)
+    report = translation_findings(translation=translation, segments=segments)
+    if translation.qa_checked_version != translation.version:
+        translation_qa_record(
+            translation=translation, errors=report.errors, warnings=report.warnings
+        )
+    return segments, report
 
 
 def qa_override_add(

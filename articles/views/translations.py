@@ -59,7 +59,6 @@ from articles.translations.selectors import (
     GlossaryTerm,
     segment_glossary,
     translation_glossary,
-    translation_rows,
     translations_visible_to,
 )
 from articles.translations.selectors import translation_list as translations_filtered
@@ -286,12 +285,7 @@ def _qa_counts(report: QAReport) -> dict[str, int]:
 def _editor_context(request: HttpRequest, translation: Translation) -> dict:
     user = request.user
     latin = _is_latin(request, translation)
-    segments = translation_rows(translation=translation)
-    report = translation_findings(translation=translation, segments=segments)
-    if translation.qa_checked_version != translation.version:
-        services.translation_qa_record(
-            translation=translation, errors=report.errors, warnings=report.warnings
-        )
+    segments, report = services.translation_qa_report(translation=translation)
     rows, loose_findings = _editor_rows(
         segments, report, translation_glossary(translation=translation), _override_users(report)
     )
@@ -736,12 +730,7 @@ def translation_qa(request: HttpRequest, pk: int) -> HttpResponse:
     from articles.translations.qa import REGISTRY
 
     translation = _translation(request, pk)
-    segments = translation_rows(translation=translation)
-    report = translation_findings(translation=translation, segments=segments)
-    if translation.qa_checked_version != translation.version:
-        services.translation_qa_record(
-            translation=translation, errors=report.errors, warnings=report.warnings
-        )
+    segments, report = services.translation_qa_report(translation=translation)
     labels = _check_labels()
     counts = {code: CheckCount(code, labels.get(code, code)) for code in REGISTRY}
     for finding in report.findings:

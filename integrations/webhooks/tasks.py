@@ -1,25 +1,16 @@
 """Celery tasks of the webhooks: thin wrappers that take ids and call services."""
 
 from celery import shared_task
-from django.db import InterfaceError, OperationalError
 
+from articles.tasks import REDO_SAFE_TASK_OPTIONS
 from integrations.webhooks import services
 
 # Sending is safe to redo (a delivery is claimed before it is sent; receivers de-duplicate on
-# the event id): acknowledge after the work, redeliver if the worker dies, retry database
-# hiccups with backoff. Failed HTTP attempts are not Celery retries: the delivery records them
-# and schedules its own next attempt.
-WEBHOOK_TASK_OPTIONS = {
-    "acks_late": True,
-    "reject_on_worker_lost": True,
-    "autoretry_for": (OperationalError, InterfaceError),
-    "retry_backoff": True,
-    "retry_backoff_max": 300,
-    "max_retries": 8,
-}
+# the event id). Failed HTTP attempts are not Celery retries: the delivery records them and
+# schedules its own next attempt.
 
 
-@shared_task(bind=True, **WEBHOOK_TASK_OPTIONS)
+@shared_task(bind=True, **REDO_SAFE_TASK_OPTIONS)
 def deliver_webhook(self, delivery_id: int) -> str:
     """Make one attempt of a webhook delivery; after a failure, queue the next one if it is
     near. In eager mode (no broker) nothing is queued from here, so a failing receiver never
